@@ -1,0 +1,1 @@
+"""Multi-company Amazon Selling Partner API settings module."""

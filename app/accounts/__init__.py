@@ -1,0 +1,1 @@
+"""Users, their sessions and what they may do."""

@@ -1,0 +1,49 @@
+"""HTTP surface of sign-in: login, logout, me."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get, post
+from litestar.datastructures import Cookie
+
+from app.accounts.auth import SESSION_COOKIE
+from app.accounts.schemas import CurrentUser, LoginRequest
+from app.services import Services
+
+
+class AuthController(Controller):
+    path = "/api/auth"
+    tags = ["auth"]
+
+    @post("/login", operation_id="login", status_code=200, exclude_from_auth=True)
+    async def login(
+        self, services: Services, request: Request[Any, Any, Any], data: LoginRequest
+    ) -> Response[CurrentUser]:
+        """Sign in; sets a fresh session cookie."""
+        client = request.client.host if request.client else None
+        token, user = await services.accounts.login(
+            data.username, data.password, client, request.headers.get("user-agent")
+        )
+        secure = not services.config.public_url.startswith(("http://localhost", "http://127.0.0.1"))
+        cookie = Cookie(
+            key=SESSION_COOKIE,
+            value=token,
+            httponly=True,
+            samesite="lax",
+            secure=secure,
+            path="/",
+            max_age=services.config.session_absolute_hours * 3600,
+        )
+        return Response(user, cookies=[cookie])
+
+    @post("/logout", operation_id="logout", status_code=204)
+    async def logout(self, services: Services, request: Request[CurrentUser, Any, Any]) -> Response[None]:
+        """Sign out: the session ends on the server too."""
+        await services.accounts.logout(request.cookies.get(SESSION_COOKIE))
+        return Response(None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
+
+    @get("/me", operation_id="me")
+    async def me(self, request: Request[CurrentUser, Any, Any]) -> CurrentUser:
+        """The signed-in user."""
+        return request.user

@@ -1,0 +1,1 @@
+"""Amazon General Settings, Selling Partner API connections and the regions catalogue."""

@@ -1,0 +1,125 @@
+"""Selling Partner API connections of account owners: reading them for display and storing authorizations."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+import msgspec
+
+from app.amazon.regions import REGIONS, Region
+from app.amazon.schemas import Connection, RegionStatus, Source
+from app.amazon.status import AUTHORIZATION_LIFETIME, days_left, derive_status
+from app.amazon.tables import AmazonConnection
+from app.lib.clock import Clock
+
+
+def fingerprint(secret: str | None) -> str | None:
+    """What a person may see of a secret: its last four characters."""
+    if not secret:
+        return None
+    return f"…{secret[-4:]}"
+
+
+class ConnectionService:
+    """Reads and writes AmazonConnection rows; the owner is always resolved by the caller."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+
+    async def rows_for_owners(self, owner_ids: Iterable[int]) -> dict[int, dict[Region, dict[str, Any]]]:
+        ids = sorted(set(owner_ids))
+        result: dict[int, dict[Region, dict[str, Any]]] = {owner: {} for owner in ids}
+        if not ids:
+            return result
+        rows = await AmazonConnection.select().where(AmazonConnection.company.is_in(ids))
+        for row in rows:
+            result[row["company"]][Region(row["region"])] = row
+        return result
+
+    async def statuses_for_owners(self, owner_ids: Iterable[int]) -> dict[int, list[RegionStatus]]:
+        now = self.clock.now()
+        by_owner = await self.rows_for_owners(owner_ids)
+        return {
+            owner: [
+                RegionStatus(
+                    region=region,
+                    status=derive_status(rows.get(region), now),
+                    days_left=days_left((rows.get(region) or {}).get("authorization_expires_at"), now),
+                )
+                for region in REGIONS
+            ]
+            for owner, rows in by_owner.items()
+        }
+
+    def view(self, region: Region, row: dict[str, Any] | None, source: Source) -> Connection:
+        now = self.clock.now()
+        status = derive_status(row, now)
+        if row is None or not row.get("refresh_token"):
+            return Connection(region=region, status=status, source=source)
+        return Connection(
+            region=region,
+            status=status,
+            source=source,
+            selling_partner_id=row["selling_partner_id"],
+            token_fingerprint=fingerprint(row["refresh_token"]),
+            authorized_at=row["authorized_at"],
+            authorization_expires_at=row["authorization_expires_at"],
+            days_left=days_left(row["authorization_expires_at"], now),
+            access_token_expires_at=row["access_token_expires_at"],
+            last_checked_at=row["last_checked_at"],
+            last_error_code=row["last_error_code"],
+            last_error_message=row["last_error_message"],
+            marketplaces_seen=msgspec.json.decode(row["marketplaces_seen"] or "[]", type=list[str]),
+        )
+
+    async def store_authorization(
+        self,
+        owner_id: int,
+        region: Region,
+        *,
+        selling_partner_id: str,
+        refresh_token: str,
+        authorized_at: datetime,
+        access_token: str | None = None,
+        access_token_expires_at: datetime | None = None,
+    ) -> None:
+        """Make the owner's connection in `region` active with a new authorization; the year starts now."""
+        values: dict[Any, Any] = {
+            AmazonConnection.selling_partner_id: selling_partner_id,
+            AmazonConnection.refresh_token: refresh_token,
+            AmazonConnection.authorized_at: authorized_at,
+            AmazonConnection.authorization_expires_at: authorized_at + AUTHORIZATION_LIFETIME,
+            AmazonConnection.access_token: access_token,
+            AmazonConnection.access_token_expires_at: access_token_expires_at,
+            AmazonConnection.last_check_result: None,
+            AmazonConnection.last_error_code: None,
+            AmazonConnection.last_error_message: None,
+            AmazonConnection.updated_at: self.clock.now(),
+        }
+        updated = (
+            await AmazonConnection.update(values)
+            .where((AmazonConnection.company == owner_id) & (AmazonConnection.region == region.value))
+            .returning(AmazonConnection.id)
+        )
+        if not updated:
+            row = AmazonConnection(company=owner_id, region=region.value, created_at=self.clock.now())
+            for column, value in values.items():
+                setattr(row, column._meta.name, value)
+            await row.save()
+
+    async def discard(self, company_id: int) -> list[Region]:
+        """Delete a company's own connections (it became unified); returns the regions it had."""
+        removed = (
+            await AmazonConnection.delete()
+            .where(AmazonConnection.company == company_id)
+            .returning(AmazonConnection.region)
+        )
+        return sorted(Region(row["region"]) for row in removed)
+
+    async def connected_regions(self, owner_id: int) -> set[Region]:
+        rows = await AmazonConnection.select(AmazonConnection.region).where(
+            (AmazonConnection.company == owner_id) & AmazonConnection.refresh_token.is_not_null()
+        )
+        return {Region(row["region"]) for row in rows}

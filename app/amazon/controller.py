@@ -1,0 +1,34 @@
+"""HTTP surface of Amazon General Settings: effective settings with sources, and the marketplace catalogue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+
+from app.accounts.schemas import CurrentUser
+from app.amazon.regions import MARKETPLACES
+from app.amazon.schemas import AmazonSettings, MarketplaceInfo
+from app.lib.deps import etag, known_id
+from app.services import Services
+
+
+class AmazonSettingsController(Controller):
+    path = "/api"
+    tags = ["amazon"]
+
+    @get("/companies/{company_id:int}/amazon", operation_id="getAmazonSettings")
+    async def get_settings(
+        self, services: Services, request: Request[CurrentUser, Any, Any], company_id: int
+    ) -> Response[AmazonSettings]:
+        """A company's effective Amazon settings, each field with its source; the ETag is the version."""
+        result = await services.amazon_settings.effective(known_id(company_id), request.user.id)
+        return Response(result, headers=etag(result.version))
+
+    @get("/marketplaces", operation_id="listMarketplaces")
+    async def list_marketplaces(self) -> list[MarketplaceInfo]:
+        """The marketplace catalogue with each marketplace's region."""
+        return [
+            MarketplaceInfo(id=m.id, region=m.region, country_code=m.country_code, name=m.name)
+            for m in MARKETPLACES.values()
+        ]

@@ -1,0 +1,17 @@
+"""Piccolo app of the amazon domain."""
+
+import os
+
+from piccolo.conf.apps import AppConfig
+
+from app.amazon.tables import AmazonConnection, AmazonSettings
+
+CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
+
+APP_CONFIG = AppConfig(
+    app_name="amazon",
+    migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
+    table_classes=[AmazonSettings, AmazonConnection],
+    migration_dependencies=["app.companies.piccolo_app", "app.accounts.piccolo_app"],
+    commands=[],
+)

@@ -1,0 +1,98 @@
+"""Wire types of Amazon General Settings and connections; secrets appear only as fingerprints."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from app.amazon.regions import AccountType, Region
+from app.amazon.status import ConnectionStatus
+from app.companies.hierarchy import CompanyRef
+from app.lib.wire import Struct
+
+
+class Source(Struct):
+    """Where a value comes from: the company's own settings, or its account owner's."""
+
+    kind: Literal["own", "inherited"]
+    company: CompanyRef
+
+
+class BoolField(Struct):
+    value: bool
+    source: Source
+
+
+class TextField(Struct):
+    value: str | None
+    source: Source
+
+
+class AccountTypeField(Struct):
+    value: AccountType
+    source: Source
+
+
+class MarketplacesField(Struct):
+    value: list[str]
+    source: Source
+
+
+class Connection(Struct):
+    """One region's Selling Partner API connection as the settings page shows it."""
+
+    region: Region
+    status: ConnectionStatus
+    source: Source
+    selling_partner_id: str | None = None
+    token_fingerprint: str | None = None
+    authorized_at: datetime | None = None
+    authorization_expires_at: datetime | None = None
+    days_left: int | None = None
+    access_token_expires_at: datetime | None = None
+    last_checked_at: datetime | None = None
+    last_error_code: str | None = None
+    last_error_message: str | None = None
+    marketplaces_seen: list[str] = []
+
+
+class Editor(Struct):
+    """Somebody with an open draft of this company's settings."""
+
+    user: str
+    started_at: datetime
+    mine: bool
+
+
+class AmazonSettings(Struct):
+    """A company's effective Amazon General Settings; `version` is also sent as the ETag."""
+
+    company: CompanyRef
+    account_owner: CompanyRef
+    parent_id: int | None
+    unified: bool
+    version: int
+    updated_at: datetime
+    updated_by: str | None
+    enabled: BoolField
+    account_type: AccountTypeField
+    marketplace_ids: MarketplacesField
+    order_import_enabled: BoolField
+    inventory_sync_enabled: BoolField
+    price_sync_enabled: BoolField
+    notification_email: TextField
+    connections: list[Connection]
+    open_edits: list[Editor]
+
+
+class RegionStatus(Struct):
+    region: Region
+    status: ConnectionStatus
+    days_left: int | None = None
+
+
+class MarketplaceInfo(Struct):
+    id: str
+    region: Region
+    country_code: str
+    name: str

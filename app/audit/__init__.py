@@ -1,0 +1,1 @@
+"""Audit events: who changed what, when and from where."""

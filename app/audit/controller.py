@@ -1,0 +1,33 @@
+"""HTTP surface of audit events."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, get
+from litestar.params import Parameter
+
+from app.accounts.auth import requires_role
+from app.audit.schemas import AuditPage
+from app.lib.deps import known_id
+from app.lib.errors import NotFound
+from app.services import Services
+
+
+class AuditController(Controller):
+    path = "/api/companies/{company_id:int}/audit"
+    tags = ["audit"]
+    guards = [requires_role("admin", "support")]
+
+    @get("/", operation_id="listAuditEvents")
+    async def list_events(
+        self,
+        services: Services,
+        company_id: int,
+        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, Parameter(ge=0, le=10_000_000)] = 0,
+    ) -> AuditPage:
+        """Who changed what and when for one company, newest first."""
+        if await services.hierarchy.account_owner(known_id(company_id)) is None:
+            raise NotFound(f"Company {company_id} does not exist.")
+        return await services.audit.events(company_id, limit=limit, offset=offset)

@@ -1,0 +1,27 @@
+"""Wire types of audit events."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from app.companies.hierarchy import CompanyRef
+from app.lib.wire import Struct
+
+
+class AuditEventView(Struct):
+    id: int
+    at: datetime
+    actor: str | None
+    ip: str | None
+    action: str
+    summary: str
+    via: CompanyRef | None
+    details: dict[str, Any]
+
+
+class AuditPage(Struct):
+    items: list[AuditEventView]
+    total: int
+    limit: int
+    offset: int

@@ -1,0 +1,22 @@
+"""Audit events; `details` is JSON and never holds a secret."""
+
+from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.companies.tables import Company
+
+
+class AuditEvent(Table):
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, null=True, index=True, on_delete=OnDelete.cascade)
+    at = Timestamptz(default=TimestamptzNow(), index=True)
+    actor_id = Integer(null=True, default=None)
+    actor_name = Varchar(length=200, null=True, default=None)
+    ip = Varchar(length=64, null=True, default=None)
+    user_agent = Varchar(length=300, null=True, default=None)
+    action = Varchar(length=64)
+    summary = Text()
+    via_company_id = Integer(null=True, default=None)
+    via_company_code = Varchar(length=32, null=True, default=None)
+    details = Text(default="{}")

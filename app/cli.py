@@ -1,0 +1,122 @@
+"""erp-settings: the command line of the settings module (serve, migrate, seed-demo, create-user)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import secrets
+import sys
+from pathlib import Path
+
+from app.config import get_settings
+
+
+async def migrate() -> None:
+    """Run every pending migration of every domain."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    result = await run_forwards("all")
+    if not result.success:
+        raise SystemExit(f"migrations failed: {result.message}")
+
+
+DEMO_TREE = (
+    # code, name, parent code, unified
+    ("US-01", "Acme US", None, False),
+    ("CA-01", "Acme Canada", "US-01", True),
+    ("MX-01", "Acme Mexico", "US-01", True),
+    ("UK-01", "Acme UK", "US-01", False),
+    ("DE-01", "Acme Germany", "UK-01", True),
+    ("JP-01", "Sakura Trading Japan", None, False),
+)
+DEMO_USERS = (
+    ("admin", "admin", "Ada Admin"),
+    ("support", "support", "Sam Support"),
+    ("viewer", "viewer", "Vic Viewer"),
+)
+
+
+async def seed_demo() -> list[tuple[str, str, str]]:
+    """Demo companies and one user per role; idempotent. Returns the logins (username, password, role)."""
+    from app.accounts.tables import User
+    from app.audit.service import SYSTEM
+    from app.companies.schemas import CompanyCreate
+    from app.companies.tables import Company
+    from app.services import build_services
+
+    services = build_services(get_settings())
+    ids: dict[str, int] = {}
+    for code, name, parent, unified in DEMO_TREE:
+        existing = await Company.select(Company.id).where(Company.code == code)
+        if existing:
+            ids[code] = existing[0]["id"]
+            continue
+        created = await services.companies.create(
+            CompanyCreate(code=code, name=name, parent_id=ids.get(parent) if parent else None, unified=unified),
+            SYSTEM,
+        )
+        ids[code] = created.id
+    logins_file = Path(get_settings().var_dir) / "demo-logins.txt"
+    known = dict(line.split(" ", 1) for line in logins_file.read_text().splitlines()) if logins_file.exists() else {}
+    logins = []
+    for username, role, display_name in DEMO_USERS:
+        if not await User.exists().where(User.username == username):
+            password = secrets.token_urlsafe(9)
+            await services.accounts.create_user(username, password, role, display_name)  # type: ignore[arg-type]
+            known[username] = password
+        logins.append((username, known.get(username, "(set earlier; see create-user)"), role))
+    logins_file.parent.mkdir(parents=True, exist_ok=True)
+    logins_file.write_text("".join(f"{u} {p}\n" for u, p in known.items()))
+    os.chmod(logins_file, 0o600)
+    return logins
+
+
+async def create_user(username: str, role: str, password: str | None) -> None:
+    from app.services import build_services
+
+    services = build_services(get_settings())
+    if password is None:
+        password = getpass.getpass(f"Password for {username}: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
+    if len(password) < 8:
+        raise SystemExit("the password needs at least 8 characters")
+    await services.accounts.create_user(username, password, role)  # type: ignore[arg-type]
+    print(f"user {username} created with role {role}")
+
+
+def serve() -> None:
+    import uvicorn
+
+    settings = get_settings()
+    uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port, log_level="info")
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="erp-settings", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("serve", help="run the web server")
+    commands.add_parser("migrate", help="apply pending database migrations")
+    commands.add_parser("seed-demo", help="create the demo companies and users, and print the logins")
+    user = commands.add_parser("create-user", help="create a user")
+    user.add_argument("username")
+    user.add_argument("--role", choices=["admin", "support", "viewer"], required=True)
+    user.add_argument("--password", help="read from the terminal (or stdin) when left out")
+    args = parser.parse_args(argv)
+
+    if args.command == "serve":
+        serve()
+    elif args.command == "migrate":
+        asyncio.run(migrate())
+    elif args.command == "seed-demo":
+        logins = asyncio.run(seed_demo())
+        settings = get_settings()
+        print(f"\nDemo logins for http://{settings.host}:{settings.port}/")
+        for username, password, role in logins:
+            print(f"  {role:8} {username} / {password}")
+    elif args.command == "create-user":
+        asyncio.run(create_user(args.username, args.role, args.password))
+
+
+if __name__ == "__main__":
+    main()

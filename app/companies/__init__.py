@@ -1,0 +1,1 @@
+"""Companies and their hierarchy: who owns which Amazon account."""

@@ -1,0 +1,51 @@
+"""Wire types of companies."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import msgspec
+
+from app.amazon.schemas import RegionStatus
+from app.companies.hierarchy import CompanyRef
+from app.lib.wire import Id, InputStruct, SingleLine, Struct
+
+CompanyCode = Annotated[
+    str, msgspec.Meta(pattern=r"^[A-Z0-9_-]{1,32}$", description="Unique code: A-Z, 0-9, _ and -, up to 32")
+]
+CompanyName = Annotated[
+    str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$")
+]
+
+
+class CompanyCreate(InputStruct):
+    code: CompanyCode
+    name: CompanyName
+    parent_id: Id | None = None
+    unified: bool = False
+
+
+class Company(Struct):
+    """A company with its place in the hierarchy and its Amazon connection status per region."""
+
+    id: int
+    code: str
+    name: str
+    parent: CompanyRef | None
+    unified: bool
+    children_count: int
+    account_owner: CompanyRef
+    regions: list[RegionStatus]
+    created_at: datetime
+    updated_at: datetime
+
+
+class CompanyList(Struct):
+    items: list[Company]
+    total: int
+    limit: int
+    offset: int
+
+
+SearchText = SingleLine

@@ -1,0 +1,134 @@
+"""Companies: create, read and list them with their account owner and connection status."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, Protocol
+
+from piccolo.columns.combination import WhereRaw
+
+from app.amazon.schemas import RegionStatus
+from app.audit.service import Actor, AuditService
+from app.companies.hierarchy import CompanyRef, HierarchyService
+from app.companies.schemas import Company, CompanyCreate, CompanyList
+from app.companies.tables import Company as CompanyTable
+from app.lib.clock import Clock
+from app.lib.database import write_transaction
+from app.lib.errors import Conflict, NotFound
+
+
+class StatusReader(Protocol):
+    async def statuses_for_owners(self, owner_ids: Iterable[int]) -> dict[int, list[RegionStatus]]: ...
+
+
+class SettingsCreator(Protocol):
+    async def create_defaults(self, company_id: int) -> None: ...
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class CompanyService:
+    def __init__(
+        self,
+        clock: Clock,
+        hierarchy: HierarchyService,
+        statuses: StatusReader,
+        settings: SettingsCreator,
+        audit: AuditService,
+    ) -> None:
+        self.clock = clock
+        self.hierarchy = hierarchy
+        self.statuses = statuses
+        self.settings = settings
+        self.audit = audit
+
+    async def create(self, data: CompanyCreate, actor: Actor) -> Company:
+        """Create a company (and its default settings) where the hierarchy rules allow it."""
+        async with write_transaction(CompanyTable._meta.db):
+            await self.hierarchy.validate_parent(None, data.parent_id, unified=data.unified)
+            if await CompanyTable.exists().where(CompanyTable.code == data.code):
+                raise Conflict(f"Company code {data.code} is taken.", code="code_taken", fields={"code": "taken"})
+            now = self.clock.now()
+            row = CompanyTable(
+                code=data.code,
+                name=data.name.strip(),
+                parent=data.parent_id,
+                unified=data.unified,
+                created_at=now,
+                updated_at=now,
+            )
+            await row.save()
+            company_id = int(row.id)
+            await self.settings.create_defaults(company_id)
+            await self.audit.record(
+                actor,
+                company_id,
+                "company.created",
+                f"Company {data.code} created",
+                {"code": data.code, "name": data.name, "parentId": data.parent_id, "unified": data.unified},
+            )
+        return await self.get(company_id)
+
+    async def get(self, company_id: int) -> Company:
+        rows = await CompanyTable.select().where(CompanyTable.id == company_id)
+        if not rows:
+            raise NotFound(f"Company {company_id} does not exist.")
+        return (await self._describe(rows))[0]
+
+    async def search(
+        self, *, search: str | None, parent_id: int | None, roots_only: bool, limit: int, offset: int
+    ) -> CompanyList:
+        """A page of companies ordered by code, filtered by code/name text and by parent."""
+        query = CompanyTable.select()
+        count = CompanyTable.count()
+        conditions: list[Any] = []
+        if search:
+            pattern = f"%{_escape_like(search.strip())}%"
+            conditions.append(
+                WhereRaw(
+                    "(lower(code) LIKE lower({}) ESCAPE '\\' OR lower(name) LIKE lower({}) ESCAPE '\\')",
+                    pattern,
+                    pattern,
+                )
+            )
+        if parent_id is not None:
+            conditions.append(CompanyTable.parent == parent_id)
+        if roots_only:
+            conditions.append(CompanyTable.parent.is_null())
+        for condition in conditions:
+            query = query.where(condition)
+            count = count.where(condition)
+        rows = await query.order_by(CompanyTable.code).limit(limit).offset(offset)
+        total = await count
+        return CompanyList(items=await self._describe(rows), total=total, limit=limit, offset=offset)
+
+    async def _describe(self, rows: list[dict[str, Any]]) -> list[Company]:
+        """Turn rows into Companies with a constant number of queries, whatever the page size or depth."""
+        ids = [row["id"] for row in rows]
+        owners = await self.hierarchy.account_owners(ids)
+        children = await self.hierarchy.children_counts(ids)
+        parent_ids = {row["parent"] for row in rows if row["parent"] is not None}
+        parents = {
+            p["id"]: CompanyRef(id=p["id"], code=p["code"])
+            for p in await CompanyTable.select(CompanyTable.id, CompanyTable.code).where(
+                CompanyTable.id.is_in(sorted(parent_ids)) if parent_ids else CompanyTable.id == 0
+            )
+        }
+        statuses = await self.statuses.statuses_for_owners(owner.id for owner in owners.values())
+        return [
+            Company(
+                id=row["id"],
+                code=row["code"],
+                name=row["name"],
+                parent=parents.get(row["parent"]) if row["parent"] is not None else None,
+                unified=bool(row["unified"]) and row["parent"] is not None,
+                children_count=children.get(row["id"], 0),
+                account_owner=owners.get(row["id"], CompanyRef(id=row["id"], code=row["code"])),
+                regions=statuses.get(owners[row["id"]].id, []) if row["id"] in owners else [],
+                created_at=row["created_at"],
+                updated_at=row["updated_at"],
+            )
+            for row in rows
+        ]

@@ -1,0 +1,73 @@
+"""Settings read once from the environment; nothing else in the project reads os.environ."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+import msgspec
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class Settings(msgspec.Struct, frozen=True, kw_only=True):
+    """Every knob of the system, with the embedded defaults that `make run` uses."""
+
+    database_url: str | None = None
+    var_dir: str = str(PROJECT_ROOT / "var")
+    sqlite_path: str | None = None
+    sqlite_busy_timeout_seconds: float = 30.0
+    redis_url: str | None = None
+    amazon_mode: Literal["simulator", "production"] = "simulator"
+    public_url: str = "http://localhost:8000"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    edit_idle_minutes: int = 120
+    session_idle_minutes: int = 30
+    session_absolute_hours: int = 12
+    log_level: str = "INFO"
+    debug: bool = False
+
+    @property
+    def database_path(self) -> Path:
+        return Path(self.sqlite_path) if self.sqlite_path else Path(self.var_dir) / "erp-settings.sqlite3"
+
+    @property
+    def uses_postgres(self) -> bool:
+        return bool(self.database_url) and str(self.database_url).startswith(("postgres://", "postgresql://"))
+
+
+_ENV_NAMES = {
+    "database_url": "DATABASE_URL",
+    "var_dir": "VAR_DIR",
+    "sqlite_path": "SQLITE_PATH",
+    "sqlite_busy_timeout_seconds": "SQLITE_BUSY_TIMEOUT_SECONDS",
+    "redis_url": "REDIS_URL",
+    "amazon_mode": "AMAZON_MODE",
+    "public_url": "PUBLIC_URL",
+    "host": "HOST",
+    "port": "PORT",
+    "edit_idle_minutes": "EDIT_IDLE_MINUTES",
+    "session_idle_minutes": "SESSION_IDLE_MINUTES",
+    "session_absolute_hours": "SESSION_ABSOLUTE_HOURS",
+    "log_level": "LOG_LEVEL",
+    "debug": "DEBUG",
+}
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Build Settings from an environment mapping; a malformed value stops start-up with its variable's name."""
+    env = dict(os.environ if environ is None else environ)
+    raw = {field: env[name] for field, name in _ENV_NAMES.items() if env.get(name, "") != ""}
+    try:
+        return msgspec.convert(raw, Settings, strict=False)
+    except msgspec.ValidationError as exc:
+        raise SystemExit(f"configuration error: {exc}") from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings, read once."""
+    return load_settings()

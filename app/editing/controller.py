@@ -1,0 +1,60 @@
+"""HTTP surface of Edit → Save: begin, read, change, cancel and save drafts."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from uuid import UUID
+
+from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.params import Parameter
+
+from app.accounts.auth import actor_of, requires_role
+from app.accounts.schemas import CurrentUser
+from app.amazon.schemas import AmazonSettings
+from app.editing.schemas import Draft, SaveRequest, SettingsChanges
+from app.lib.deps import etag, known_id
+from app.services import Services
+
+
+class EditController(Controller):
+    path = "/api"
+    tags = ["editing"]
+    guards = [requires_role("admin")]
+
+    @post("/companies/{company_id:int}/amazon/edits", operation_id="beginEdit", status_code=201)
+    async def begin_edit(
+        self, services: Services, request: Request[CurrentUser, Any, Any], company_id: int
+    ) -> Response[Draft]:
+        """Begin editing a company's settings (or return your open draft of them)."""
+        draft, created = await services.edits.begin(known_id(company_id), actor_of(request))
+        return Response(draft, status_code=201 if created else 200, headers=etag(draft.base_version))
+
+    @get("/edits/{edit_id:uuid}", operation_id="getEdit")
+    async def get_edit(self, services: Services, request: Request[CurrentUser, Any, Any], edit_id: UUID) -> Draft:
+        """Read your draft with what Save would store."""
+        return await services.edits.get(edit_id, actor_of(request))
+
+    @patch("/edits/{edit_id:uuid}", operation_id="changeEdit")
+    async def change_edit(
+        self, services: Services, request: Request[CurrentUser, Any, Any], edit_id: UUID, data: SettingsChanges
+    ) -> Draft:
+        """Change fields of your draft; each field is checked at once."""
+        return await services.edits.change(edit_id, data, actor_of(request))
+
+    @delete("/edits/{edit_id:uuid}", operation_id="cancelEdit", status_code=204)
+    async def cancel_edit(self, services: Services, request: Request[CurrentUser, Any, Any], edit_id: UUID) -> None:
+        """Cancel your draft, discarding its changes and any token waiting in it."""
+        await services.edits.cancel(edit_id, actor_of(request))
+
+    @post("/edits/{edit_id:uuid}/save", operation_id="saveEdit", status_code=200)
+    async def save_edit(
+        self,
+        services: Services,
+        request: Request[CurrentUser, Any, Any],
+        edit_id: UUID,
+        if_match: Annotated[str | None, Parameter(header="If-Match", description="The draft's base version")] = None,
+        data: SaveRequest | None = None,
+    ) -> Response[AmazonSettings]:
+        """Save the draft in one transaction; needs If-Match with the version the draft started from."""
+        result = await services.edits.save(edit_id, if_match, data or SaveRequest(), actor_of(request))
+        return Response(result, headers=etag(result.version))

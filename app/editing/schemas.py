@@ -1,0 +1,92 @@
+"""Wire types of drafts: the changes a user makes, what the draft would store, and Save."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Literal
+from uuid import UUID
+
+import msgspec
+from msgspec import UNSET, UnsetType
+
+from app.amazon.regions import AccountType, Region
+from app.amazon.schemas import Editor
+from app.companies.hierarchy import CompanyRef
+from app.lib.wire import Id, InputStruct, Struct
+
+MarketplaceId = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{8,20}$", description="An Amazon marketplace ID")]
+Email = Annotated[
+    str,
+    msgspec.Meta(
+        pattern=r"^[^@\s\x00-\x1f\x7f]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$",
+        max_length=254,
+        description="An e-mail address",
+    ),
+]
+
+
+class SettingsChanges(InputStruct, omit_defaults=True):
+    """The fields a draft changes; a field left out is not changed. `parentId: null` makes a company a root."""
+
+    parent_id: Id | UnsetType | None = UNSET
+    unified: bool | UnsetType = UNSET
+    enabled: bool | UnsetType = UNSET
+    account_type: AccountType | UnsetType = UNSET
+    marketplace_ids: Annotated[list[MarketplaceId], msgspec.Meta(max_length=50)] | UnsetType = UNSET
+    order_import_enabled: bool | UnsetType = UNSET
+    inventory_sync_enabled: bool | UnsetType = UNSET
+    price_sync_enabled: bool | UnsetType = UNSET
+    notification_email: Email | UnsetType | None = UNSET
+
+
+class DraftValues(Struct):
+    """Every field as Save would store it: the stored value, or the draft's change."""
+
+    parent_id: int | None
+    unified: bool
+    account_owner: CompanyRef
+    enabled: bool
+    account_type: AccountType
+    marketplace_ids: list[str]
+    order_import_enabled: bool
+    inventory_sync_enabled: bool
+    price_sync_enabled: bool
+    notification_email: str | None
+
+
+class PendingGrant(Struct):
+    """A token obtained while editing, waiting for Save; only its fingerprint is shown."""
+
+    region: Region
+    selling_partner_id: str
+    token_fingerprint: str | None
+    obtained_at: datetime
+    seller_changed: bool
+
+
+class Warning(Struct):
+    code: str
+    message: str
+
+
+class Draft(Struct):
+    """An edit session (draft) of one company's settings."""
+
+    id: UUID
+    company: CompanyRef
+    editor: str
+    status: Literal["open", "saved", "cancelled", "expired"]
+    base_version: int
+    created_at: datetime
+    expires_at: datetime
+    changes: SettingsChanges
+    values: DraftValues
+    pending_grants: list[PendingGrant]
+    warnings: list[Warning]
+    other_editors: list[Editor]
+
+
+class SaveRequest(InputStruct):
+    """Optional Save body: regions whose new token belongs to a different seller, confirmed on purpose."""
+
+    confirm_seller_change: Annotated[list[Region], msgspec.Meta(max_length=3)] = []

@@ -1,0 +1,37 @@
+"""Drafts (edit sessions) and the Amazon grants that wait in them until Save."""
+
+from piccolo.columns import UUID, Boolean, ForeignKey, Integer, OnDelete, Text, Timestamptz, Varchar
+from piccolo.columns.defaults.timestamptz import TimestamptzNow
+from piccolo.table import Table
+
+from app.accounts.tables import User
+from app.companies.tables import Company
+
+
+class EditSession(Table):
+    """A user's open draft of one company's settings; `changes` holds only the fields the user touched."""
+
+    id = UUID(primary_key=True)
+    company = ForeignKey(Company, index=True, on_delete=OnDelete.cascade)
+    user = ForeignKey(User, index=True, on_delete=OnDelete.cascade)
+    base_version = Integer()
+    changes = Text(default="{}")
+    status = Varchar(length=16, default="open", index=True)
+    created_at = Timestamptz(default=TimestamptzNow())
+    last_activity_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(default=TimestamptzNow(), index=True)
+    closed_at = Timestamptz(null=True, default=None)
+
+
+class PendingGrant(Table):
+    """A token obtained from Amazon while editing; it reaches the connection only on Save."""
+
+    id = UUID(primary_key=True)
+    edit = ForeignKey(EditSession, index=True, on_delete=OnDelete.cascade)
+    region = Varchar(length=2)
+    selling_partner_id = Varchar(length=64)
+    refresh_token = Text()
+    access_token = Text(null=True, default=None)
+    access_token_expires_at = Timestamptz(null=True, default=None)
+    obtained_at = Timestamptz()
+    seller_changed = Boolean(default=False)

@@ -1,0 +1,1 @@
+"""Shared building blocks: errors, clock, database helpers, wire types."""

@@ -1,0 +1,82 @@
+"""The domain's exception hierarchy; services raise these and know nothing of HTTP."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class DomainError(Exception):
+    """Base of every error a service raises on purpose; `code` is stable, `message` is for people."""
+
+    code = "error"
+
+    def __init__(self, message: str, *, code: str | None = None, fields: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.fields: dict[str, str] = dict(fields or {})
+
+
+class BadInput(DomainError):
+    """The request itself is malformed (a value of the wrong shape or outside the catalogue)."""
+
+    code = "bad_input"
+
+
+class NotFound(DomainError):
+    """The thing does not exist, or is outside what the caller may see."""
+
+    code = "not_found"
+
+
+class Conflict(DomainError):
+    """The request collides with the current state (a taken code, a stale version, a unified member)."""
+
+    code = "conflict"
+
+
+class Gone(DomainError):
+    """The thing existed but is over (an expired or closed draft)."""
+
+    code = "gone"
+
+
+class PreconditionRequired(DomainError):
+    """A concurrency precondition (If-Match) is missing."""
+
+    code = "precondition_required"
+
+
+class RuleViolation(DomainError):
+    """Well-formed input that breaks a domain rule (a cycle, a region without a connection)."""
+
+    code = "rule_violation"
+
+
+class NotAuthenticated(DomainError):
+    """No valid session."""
+
+    code = "not_authenticated"
+
+
+class PermissionDenied(DomainError):
+    """Signed in, but the role does not allow the action."""
+
+    code = "permission_denied"
+
+
+class TooManyRequests(DomainError):
+    """An abuse limit was hit; retry_after says when to come back."""
+
+    code = "too_many_requests"
+
+    def __init__(self, message: str, *, retry_after: int, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class AmazonUnavailable(DomainError):
+    """Amazon failed transiently (5xx, timeout, throttling, malformed answer)."""
+
+    code = "amazon_unavailable"

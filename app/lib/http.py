@@ -1,0 +1,104 @@
+"""Maps every exception to HTTP once, with one error body shape."""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import HTTPException, ValidationException
+from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+
+from app.lib import errors
+from app.lib.wire import ErrorBody
+
+log = logging.getLogger(__name__)
+
+STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
+    errors.BadInput: 400,
+    errors.NotAuthenticated: 401,
+    errors.PermissionDenied: 403,
+    errors.NotFound: 404,
+    errors.Conflict: 409,
+    errors.Gone: 410,
+    errors.RuleViolation: 422,
+    errors.PreconditionRequired: 428,
+    errors.TooManyRequests: 429,
+    errors.AmazonUnavailable: 503,
+}
+
+_HTTP_CODES = {
+    400: "bad_input",
+    401: "not_authenticated",
+    403: "permission_denied",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+}
+_MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+
+
+def _status_of(exc: errors.DomainError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in STATUS_BY_ERROR:
+            return STATUS_BY_ERROR[cls]
+    return 400
+
+
+def _respond(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -> Response[ErrorBody]:
+    return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
+
+
+def domain_error_handler(_: Request[Any, Any, Any], exc: errors.DomainError) -> Response[ErrorBody]:
+    headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.TooManyRequests) else None
+    return _respond(_status_of(exc), ErrorBody(error=exc.code, message=exc.message, fields=exc.fields), headers)
+
+
+def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
+    fields: dict[str, str] = {}
+    for item in exc.extra if isinstance(exc.extra, list) else []:
+        if not isinstance(item, dict):
+            continue
+        message = str(item.get("message", "invalid value"))
+        key = str(item.get("key") or "")
+        unknown = re.search(r"unknown field `([^`]+)`", message)
+        if unknown:
+            key = unknown.group(1)
+        fields[key or "body"] = message
+    summary = "; ".join(f"{key}: {msg}" for key, msg in fields.items()) or str(exc.detail)
+    return _respond(400, ErrorBody(error="bad_input", message=f"Invalid request: {summary}", fields=fields))
+
+
+def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Response[ErrorBody]:
+    status = exc.status_code
+    message = str(exc.detail)
+    fields: dict[str, str] = {}
+    if status == 400 and message.startswith("JSON is malformed"):
+        fields["body"] = message
+    match = _MSGSPEC_PATH.search(message)
+    if match:
+        fields[match.group("path").lstrip(".") or "body"] = message
+    code = _HTTP_CODES.get(status, "error")
+    return _respond(status, ErrorBody(error=code, message=message, fields=fields), dict(exc.headers or {}))
+
+
+def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    # Log type and route only: an exception's text may quote secrets from a query or a payload.
+    log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.url.path, exc_info=False)
+    return _respond(
+        HTTP_500_INTERNAL_SERVER_ERROR,
+        ErrorBody(error="internal_error", message="Something went wrong on our side. The error was logged."),
+    )
+
+
+EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    errors.DomainError: domain_error_handler,
+    ValidationException: validation_error_handler,
+    HTTPException: http_error_handler,
+    Exception: internal_error_handler,
+}

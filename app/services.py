@@ -1,0 +1,65 @@
+"""The composition root: one place that builds the services for requests, jobs and the CLI alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from app.accounts.service import AccountService
+from app.amazon.connections import ConnectionService
+from app.amazon.settings import SettingsService
+from app.audit.service import AuditService
+from app.companies.hierarchy import HierarchyService
+from app.companies.service import CompanyService
+from app.config import Settings
+from app.editing.presence import DraftPresence
+from app.editing.service import EditService
+from app.lib.clock import Clock, SystemClock
+
+
+@dataclass(frozen=True)
+class Services:
+    config: Settings
+    clock: Clock
+    hierarchy: HierarchyService
+    audit: AuditService
+    connections: ConnectionService
+    amazon_settings: SettingsService
+    companies: CompanyService
+    edits: EditService
+    accounts: AccountService
+
+
+def build_services(config: Settings, clock: Clock | None = None) -> Services:
+    clock = clock or SystemClock()
+    hierarchy = HierarchyService()
+    audit = AuditService(clock)
+    connections = ConnectionService(clock)
+    presence = DraftPresence(clock)
+    amazon_settings = SettingsService(clock, hierarchy, connections, presence)
+    companies = CompanyService(clock, hierarchy, connections, amazon_settings, audit)
+    edits = EditService(
+        clock,
+        hierarchy,
+        amazon_settings,
+        connections,
+        presence,
+        audit,
+        idle_timeout=timedelta(minutes=config.edit_idle_minutes),
+    )
+    accounts = AccountService(
+        clock,
+        idle_timeout=timedelta(minutes=config.session_idle_minutes),
+        absolute_timeout=timedelta(hours=config.session_absolute_hours),
+    )
+    return Services(
+        config=config,
+        clock=clock,
+        hierarchy=hierarchy,
+        audit=audit,
+        connections=connections,
+        amazon_settings=amazon_settings,
+        companies=companies,
+        edits=edits,
+        accounts=accounts,
+    )
