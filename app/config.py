@@ -27,6 +27,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     edit_idle_minutes: int = 120
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    password_hash_time_cost: int = 3
+    password_hash_memory_kib: int = 65536
     log_level: str = "INFO"
     debug: bool = False
 
@@ -52,6 +54,8 @@ _ENV_NAMES = {
     "edit_idle_minutes": "EDIT_IDLE_MINUTES",
     "session_idle_minutes": "SESSION_IDLE_MINUTES",
     "session_absolute_hours": "SESSION_ABSOLUTE_HOURS",
+    "password_hash_time_cost": "PASSWORD_HASH_TIME_COST",
+    "password_hash_memory_kib": "PASSWORD_HASH_MEMORY_KIB",
     "log_level": "LOG_LEVEL",
     "debug": "DEBUG",
 }

@@ -51,6 +51,8 @@ def build_services(config: Settings, clock: Clock | None = None) -> Services:
         clock,
         idle_timeout=timedelta(minutes=config.session_idle_minutes),
         absolute_timeout=timedelta(hours=config.session_absolute_hours),
+        hash_time_cost=config.password_hash_time_cost,
+        hash_memory_kib=config.password_hash_memory_kib,
     )
     return Services(
         config=config,

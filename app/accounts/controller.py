@@ -6,6 +6,8 @@ from typing import Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.datastructures import Cookie
+from litestar.di import NamedDependency
+from litestar.params import JSONBody
 
 from app.accounts.auth import SESSION_COOKIE
 from app.accounts.schemas import CurrentUser, LoginRequest
@@ -18,7 +20,7 @@ class AuthController(Controller):
 
     @post("/login", operation_id="login", status_code=200, exclude_from_auth=True)
     async def login(
-        self, services: Services, request: Request[Any, Any, Any], data: LoginRequest
+        self, services: NamedDependency[Services], request: Request[Any, Any, Any], data: JSONBody[LoginRequest]
     ) -> Response[CurrentUser]:
         """Sign in; sets a fresh session cookie."""
         client = request.client.host if request.client else None
@@ -38,7 +40,9 @@ class AuthController(Controller):
         return Response(user, cookies=[cookie])
 
     @post("/logout", operation_id="logout", status_code=204)
-    async def logout(self, services: Services, request: Request[CurrentUser, Any, Any]) -> Response[None]:
+    async def logout(
+        self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any]
+    ) -> Response[None]:
         """Sign out: the session ends on the server too."""
         await services.accounts.logout(request.cookies.get(SESSION_COOKIE))
         return Response(None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])

@@ -28,11 +28,19 @@ def _current(row: dict[str, Any]) -> CurrentUser:
 
 
 class AccountService:
-    def __init__(self, clock: Clock, idle_timeout: timedelta, absolute_timeout: timedelta) -> None:
+    def __init__(
+        self,
+        clock: Clock,
+        idle_timeout: timedelta,
+        absolute_timeout: timedelta,
+        hash_time_cost: int = 3,
+        hash_memory_kib: int = 65536,
+    ) -> None:
         self.clock = clock
         self.idle_timeout = idle_timeout
         self.absolute_timeout = absolute_timeout
-        self.hasher = PasswordHasher()  # argon2id with the library's recommended parameters
+        # argon2id; the defaults are the library's recommended parameters.
+        self.hasher = PasswordHasher(time_cost=hash_time_cost, memory_cost=hash_memory_kib)
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 
     async def create_user(

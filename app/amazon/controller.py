@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.params import FromPath
 
 from app.accounts.schemas import CurrentUser
 from app.amazon.regions import MARKETPLACES
@@ -19,7 +21,7 @@ class AmazonSettingsController(Controller):
 
     @get("/companies/{company_id:int}/amazon", operation_id="getAmazonSettings")
     async def get_settings(
-        self, services: Services, request: Request[CurrentUser, Any, Any], company_id: int
+        self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], company_id: FromPath[int]
     ) -> Response[AmazonSettings]:
         """A company's effective Amazon settings, each field with its source; the ETag is the version."""
         result = await services.amazon_settings.effective(known_id(company_id), request.user.id)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated
 
 from litestar import Controller, get
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, QueryParameter
 
 from app.accounts.auth import requires_role
 from app.audit.schemas import AuditPage
@@ -22,10 +23,10 @@ class AuditController(Controller):
     @get("/", operation_id="listAuditEvents")
     async def list_events(
         self,
-        services: Services,
-        company_id: int,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, Parameter(ge=0, le=10_000_000)] = 0,
+        services: NamedDependency[Services],
+        company_id: FromPath[int],
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
     ) -> AuditPage:
         """Who changed what and when for one company, newest first."""
         if await services.hierarchy.account_owner(known_id(company_id)) is None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from litestar import Controller, Request, get, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, JSONBody, QueryParameter
 
 from app.accounts.auth import actor_of, requires_role
 from app.accounts.schemas import CurrentUser
@@ -22,12 +23,12 @@ class CompanyController(Controller):
     @get("/", operation_id="listCompanies")
     async def list_companies(
         self,
-        services: Services,
-        q: Annotated[SearchText | None, Parameter(description="Search in code and name")] = None,
-        parent_id: Annotated[int | None, Parameter(query="parentId", ge=1, le=MAX_ID)] = None,
-        roots_only: Annotated[bool, Parameter(query="rootsOnly")] = False,
-        limit: Annotated[int, Parameter(ge=1, le=500)] = 50,
-        offset: Annotated[int, Parameter(ge=0, le=10_000_000)] = 0,
+        services: NamedDependency[Services],
+        q: Annotated[SearchText | None, QueryParameter(description="Search in code and name")] = None,
+        parent_id: Annotated[int | None, QueryParameter(name="parentId", ge=1, le=MAX_ID)] = None,
+        roots_only: Annotated[bool, QueryParameter(name="rootsOnly")] = False,
+        limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
+        offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
     ) -> CompanyList:
         """List companies with their parent, children count, account owner and status per region."""
         return await services.companies.search(
@@ -36,12 +37,15 @@ class CompanyController(Controller):
 
     @post("/", operation_id="createCompany", guards=[requires_role("admin")])
     async def create_company(
-        self, services: Services, request: Request[CurrentUser, Any, Any], data: CompanyCreate
+        self,
+        services: NamedDependency[Services],
+        request: Request[CurrentUser, Any, Any],
+        data: JSONBody[CompanyCreate],
     ) -> Company:
         """Create a company, optionally under a parent and unified with it."""
         return await services.companies.create(data, actor_of(request))
 
     @get("/{company_id:int}", operation_id="getCompany")
-    async def get_company(self, services: Services, company_id: int) -> Company:
+    async def get_company(self, services: NamedDependency[Services], company_id: FromPath[int]) -> Company:
         """Read one company."""
         return await services.companies.get(known_id(company_id))

@@ -6,7 +6,8 @@ from typing import Annotated, Any
 from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
-from litestar.params import Parameter
+from litestar.di import NamedDependency
+from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from app.accounts.auth import actor_of, requires_role
 from app.accounts.schemas import CurrentUser
@@ -23,37 +24,47 @@ class EditController(Controller):
 
     @post("/companies/{company_id:int}/amazon/edits", operation_id="beginEdit", status_code=201)
     async def begin_edit(
-        self, services: Services, request: Request[CurrentUser, Any, Any], company_id: int
+        self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], company_id: FromPath[int]
     ) -> Response[Draft]:
         """Begin editing a company's settings (or return your open draft of them)."""
         draft, created = await services.edits.begin(known_id(company_id), actor_of(request))
         return Response(draft, status_code=201 if created else 200, headers=etag(draft.base_version))
 
     @get("/edits/{edit_id:uuid}", operation_id="getEdit")
-    async def get_edit(self, services: Services, request: Request[CurrentUser, Any, Any], edit_id: UUID) -> Draft:
+    async def get_edit(
+        self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], edit_id: FromPath[UUID]
+    ) -> Draft:
         """Read your draft with what Save would store."""
         return await services.edits.get(edit_id, actor_of(request))
 
     @patch("/edits/{edit_id:uuid}", operation_id="changeEdit")
     async def change_edit(
-        self, services: Services, request: Request[CurrentUser, Any, Any], edit_id: UUID, data: SettingsChanges
+        self,
+        services: NamedDependency[Services],
+        request: Request[CurrentUser, Any, Any],
+        edit_id: FromPath[UUID],
+        data: JSONBody[SettingsChanges],
     ) -> Draft:
         """Change fields of your draft; each field is checked at once."""
         return await services.edits.change(edit_id, data, actor_of(request))
 
     @delete("/edits/{edit_id:uuid}", operation_id="cancelEdit", status_code=204)
-    async def cancel_edit(self, services: Services, request: Request[CurrentUser, Any, Any], edit_id: UUID) -> None:
+    async def cancel_edit(
+        self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], edit_id: FromPath[UUID]
+    ) -> None:
         """Cancel your draft, discarding its changes and any token waiting in it."""
         await services.edits.cancel(edit_id, actor_of(request))
 
     @post("/edits/{edit_id:uuid}/save", operation_id="saveEdit", status_code=200)
     async def save_edit(
         self,
-        services: Services,
+        services: NamedDependency[Services],
         request: Request[CurrentUser, Any, Any],
-        edit_id: UUID,
-        if_match: Annotated[str | None, Parameter(header="If-Match", description="The draft's base version")] = None,
-        data: SaveRequest | None = None,
+        edit_id: FromPath[UUID],
+        if_match: Annotated[
+            str | None, HeaderParameter(name="If-Match", description="The draft's base version")
+        ] = None,
+        data: JSONBody[SaveRequest | None] = None,
     ) -> Response[AmazonSettings]:
         """Save the draft in one transaction; needs If-Match with the version the draft started from."""
         result = await services.edits.save(edit_id, if_match, data or SaveRequest(), actor_of(request))

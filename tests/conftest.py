@@ -1,0 +1,17 @@
+"""Test set-up: a real database (a fresh SQLite file, or the PostgreSQL named by DATABASE_URL), migrated once."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+_TMP = tempfile.mkdtemp(prefix="erp-settings-test-")
+os.environ["VAR_DIR"] = _TMP
+if not os.environ.get("DATABASE_URL"):
+    os.environ["SQLITE_PATH"] = os.path.join(_TMP, "test.sqlite3")
+# Real argon2id, with small parameters so that hundreds of logins stay fast.
+os.environ["PASSWORD_HASH_TIME_COST"] = "1"
+os.environ["PASSWORD_HASH_MEMORY_KIB"] = "1024"
+os.environ.setdefault("LOG_LEVEL", "WARNING")
+
+pytest_plugins = ["tests.fixtures"]

@@ -1,0 +1,131 @@
+"""Shared fixtures: the migrated database, the app on a movable clock, signed-in browsers, query counting."""
+
+from __future__ import annotations
+
+import contextlib
+from datetime import timedelta
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from typing import Any
+from urllib.parse import urlparse
+
+import httpx
+import pytest
+from litestar import Litestar
+from litestar.testing import AsyncTestClient
+from piccolo.engine import engine_finder
+
+from app.cli import migrate
+from app.companies.tables import Company
+from app.config import get_settings
+from app.lib.clock import MovableClock
+from app.lib.database import is_sqlite
+from app.main import create_app
+from app.services import Services
+
+TABLES = (
+    "pending_grant",
+    "edit_session",
+    "audit_event",
+    "amazon_connection",
+    "amazon_settings",
+    "user_session",
+    "company",
+    "app_user",
+)
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+async def database() -> AsyncIterator[Any]:
+    settings = get_settings()
+    engine = engine_finder()
+    if settings.uses_postgres:
+        name = urlparse(settings.database_url).path.lstrip("/")
+        assert "test" in name or "bench" in name, f"refusing to wipe database {name!r}: its name must contain 'test'"
+        await Company.raw("DROP SCHEMA public CASCADE")
+        await Company.raw("CREATE SCHEMA public")
+    await migrate()
+    yield engine
+
+
+async def wipe(engine: Any) -> None:
+    if is_sqlite(engine):
+        await Company.raw("UPDATE company SET parent = NULL")
+        for table in TABLES:
+            await Company.raw(f"DELETE FROM {table}")  # noqa: S608 (constant table names)
+    else:
+        await Company.raw(f"TRUNCATE {', '.join(TABLES)} RESTART IDENTITY CASCADE")
+
+
+@pytest.fixture(scope="session")
+def clock() -> MovableClock:
+    return MovableClock()
+
+
+@pytest.fixture(scope="session")
+async def app(database: Any, clock: MovableClock) -> AsyncIterator[Litestar]:
+    application = create_app(get_settings(), clock)
+    async with AsyncTestClient(application):  # runs the lifespan once for the whole session
+        yield application
+
+
+@pytest.fixture(autouse=True)
+async def clean(request: pytest.FixtureRequest, clock: MovableClock) -> AsyncIterator[None]:
+    if "database" in request.fixturenames or "app" in request.fixturenames:
+        engine = request.getfixturevalue("database")
+        await wipe(engine)
+    clock.offset = timedelta(0)
+    yield
+
+
+@pytest.fixture
+def services(app: Litestar) -> Services:
+    result: Services = app.state.services
+    return result
+
+
+Browser = httpx.AsyncClient
+BrowserFactory = Callable[..., Awaitable[httpx.AsyncClient]]
+
+
+@pytest.fixture
+async def browser_factory(app: Litestar, services: Services) -> AsyncIterator[BrowserFactory]:
+    """Makes signed-in browsers (each with its own cookie jar); `role=None` gives an anonymous one."""
+    opened: list[httpx.AsyncClient] = []
+
+    async def make(role: str | None = "admin", username: str | None = None, name: str | None = None) -> Browser:
+        client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
+        opened.append(client)
+        if role is not None:
+            username = username or f"{role}-{len(opened)}"
+            await services.accounts.create_user(username, PASSWORD, role, name or username.title())  # type: ignore[arg-type]
+            response = await client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+            assert response.status_code == 200, response.text
+        return client
+
+    yield make
+    for client in opened:
+        await client.aclose()
+
+
+@pytest.fixture
+async def admin(browser_factory: BrowserFactory) -> Browser:
+    return await browser_factory("admin", "ada", "Ada Admin")
+
+
+@contextlib.contextmanager
+def count_queries() -> Iterator[list[str]]:
+    """Records every SQL statement Piccolo sends while the block runs."""
+    engine: Any = engine_finder()
+    seen: list[str] = []
+    original = engine.run_querystring
+
+    async def counting(querystring: Any, in_pool: bool = True) -> Any:
+        seen.append(str(querystring))
+        return await original(querystring, in_pool=in_pool)
+
+    engine.run_querystring = counting
+    try:
+        yield seen
+    finally:
+        engine.run_querystring = original
