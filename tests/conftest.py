@@ -14,4 +14,8 @@ os.environ["PASSWORD_HASH_TIME_COST"] = "1"
 os.environ["PASSWORD_HASH_MEMORY_KIB"] = "1024"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
 
+import logging  # noqa: E402
+
+logging.getLogger("httpx").setLevel(logging.WARNING)
+
 pytest_plugins = ["tests.fixtures"]

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
-from datetime import timedelta
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlparse
 
 import httpx
 import pytest
 from litestar import Litestar
-from litestar.testing import AsyncTestClient
 from piccolo.engine import engine_finder
 
 from app.cli import migrate
@@ -36,7 +36,7 @@ PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(scope="session")
-async def database() -> AsyncIterator[Any]:
+async def database() -> Any:
     settings = get_settings()
     engine = engine_finder()
     if settings.uses_postgres:
@@ -45,7 +45,7 @@ async def database() -> AsyncIterator[Any]:
         await Company.raw("DROP SCHEMA public CASCADE")
         await Company.raw("CREATE SCHEMA public")
     await migrate()
-    yield engine
+    return engine
 
 
 async def wipe(engine: Any) -> None:
@@ -65,17 +65,27 @@ def clock() -> MovableClock:
 @pytest.fixture(scope="session")
 async def app(database: Any, clock: MovableClock) -> AsyncIterator[Litestar]:
     application = create_app(get_settings(), clock)
-    async with AsyncTestClient(application):  # runs the lifespan once for the whole session
-        yield application
+    # The lifespan runs in the tests' loop (so the connection pool lives there), entered and left by one task.
+    started, stop = asyncio.Event(), asyncio.Event()
+
+    async def hold_lifespan() -> None:
+        async with application.lifespan():
+            started.set()
+            await stop.wait()
+
+    task = asyncio.create_task(hold_lifespan())
+    await started.wait()
+    yield application
+    stop.set()
+    await task
 
 
 @pytest.fixture(autouse=True)
-async def clean(request: pytest.FixtureRequest, clock: MovableClock) -> AsyncIterator[None]:
+async def clean(request: pytest.FixtureRequest, clock: MovableClock) -> None:
     if "database" in request.fixturenames or "app" in request.fixturenames:
         engine = request.getfixturevalue("database")
         await wipe(engine)
     clock.offset = timedelta(0)
-    yield
 
 
 @pytest.fixture
@@ -116,16 +126,16 @@ async def admin(browser_factory: BrowserFactory) -> Browser:
 @contextlib.contextmanager
 def count_queries() -> Iterator[list[str]]:
     """Records every SQL statement Piccolo sends while the block runs."""
-    engine: Any = engine_finder()
+    engine_class: Any = type(engine_finder())
     seen: list[str] = []
-    original = engine.run_querystring
+    original = engine_class.run_querystring
 
-    async def counting(querystring: Any, in_pool: bool = True) -> Any:
+    async def counting(self: Any, querystring: Any, in_pool: bool = True) -> Any:
         seen.append(str(querystring))
-        return await original(querystring, in_pool=in_pool)
+        return await original(self, querystring, in_pool=in_pool)
 
-    engine.run_querystring = counting
+    engine_class.run_querystring = counting  # engines use __slots__: patch the class for the block's duration
     try:
         yield seen
     finally:
-        engine.run_querystring = original
+        engine_class.run_querystring = original

@@ -10,9 +10,9 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from app.accounts.auth import actor_of, requires_role
 from app.accounts.schemas import CurrentUser
-from app.companies.schemas import Company, CompanyCreate, CompanyList, SearchText
+from app.companies.schemas import Company, CompanyCreate, CompanyList
 from app.lib.deps import known_id
-from app.lib.wire import MAX_ID
+from app.lib.wire import MAX_ID, SINGLE_LINE_PATTERN
 from app.services import Services
 
 
@@ -24,7 +24,10 @@ class CompanyController(Controller):
     async def list_companies(
         self,
         services: NamedDependency[Services],
-        q: Annotated[SearchText | None, QueryParameter(description="Search in code and name")] = None,
+        q: Annotated[
+            str | None,
+            QueryParameter(description="Search in code and name", pattern=SINGLE_LINE_PATTERN, max_length=200),
+        ] = None,
         parent_id: Annotated[int | None, QueryParameter(name="parentId", ge=1, le=MAX_ID)] = None,
         roots_only: Annotated[bool, QueryParameter(name="rootsOnly")] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,

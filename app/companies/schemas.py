@@ -9,13 +9,14 @@ import msgspec
 
 from app.amazon.schemas import RegionStatus
 from app.companies.hierarchy import CompanyRef
-from app.lib.wire import Id, InputStruct, SingleLine, Struct
+from app.lib.wire import Id, InputStruct, Struct
 
 CompanyCode = Annotated[
     str, msgspec.Meta(pattern=r"^[A-Z0-9_-]{1,32}$", description="Unique code: A-Z, 0-9, _ and -, up to 32")
 ]
 CompanyName = Annotated[
-    str, msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*\S[^\x00-\x1f\x7f]*$")
+    str,
+    msgspec.Meta(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]*[^\x00-\x20\x7f][^\x00-\x1f\x7f]*$"),
 ]
 
 
@@ -46,6 +47,3 @@ class CompanyList(Struct):
     total: int
     limit: int
     offset: int
-
-
-SearchText = SingleLine

@@ -6,8 +6,9 @@ import logging
 import re
 from typing import Any
 
+import msgspec
 from litestar import MediaType, Request, Response
-from litestar.exceptions import HTTPException, ValidationException
+from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from app.lib import errors
@@ -41,6 +42,16 @@ _HTTP_CODES = {
     429: "too_many_requests",
 }
 _MSGSPEC_PATH = re.compile(r" - at `\$(?P<path>[^`]*)`$")
+_MISSING_FIELD = re.compile(r"missing required field `([^`]+)`")
+_UNKNOWN_FIELD = re.compile(r"unknown field `([^`]+)`")
+_SNAKE = re.compile(r"_([a-z0-9])")
+
+
+def _wire_name(key: str) -> str:
+    """Litestar names query parameters by their Python name; the wire speaks camelCase."""
+    if key in ("data", ""):
+        return "body"
+    return _SNAKE.sub(lambda m: m.group(1).upper(), key)
 
 
 def _status_of(exc: errors.DomainError) -> int:
@@ -65,11 +76,11 @@ def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException
         if not isinstance(item, dict):
             continue
         message = str(item.get("message", "invalid value"))
-        key = str(item.get("key") or "")
-        unknown = re.search(r"unknown field `([^`]+)`", message)
-        if unknown:
-            key = unknown.group(1)
-        fields[key or "body"] = message
+        key = _wire_name(str(item.get("key") or ""))
+        named = _UNKNOWN_FIELD.search(message) or _MISSING_FIELD.search(message)
+        if named:
+            key = named.group(1) if key == "body" else f"{key}.{named.group(1)}"
+        fields[key] = message
     summary = "; ".join(f"{key}: {msg}" for key, msg in fields.items()) or str(exc.detail)
     return _respond(400, ErrorBody(error="bad_input", message=f"Invalid request: {summary}", fields=fields))
 
@@ -78,7 +89,7 @@ def http_error_handler(_: Request[Any, Any, Any], exc: HTTPException) -> Respons
     status = exc.status_code
     message = str(exc.detail)
     fields: dict[str, str] = {}
-    if status == 400 and message.startswith("JSON is malformed"):
+    if status == 400 and isinstance(exc.__cause__, SerializationException | msgspec.DecodeError):
         fields["body"] = message
     match = _MSGSPEC_PATH.search(message)
     if match:

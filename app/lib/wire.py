@@ -17,10 +17,11 @@ class InputStruct(msgspec.Struct, rename="camel", kw_only=True, forbid_unknown_f
     """Base of every request body: an unknown field is a 400 naming it."""
 
 
+SINGLE_LINE_PATTERN = r"^[^\x00-\x1f\x7f]*$"
 Id = Annotated[int, msgspec.Meta(ge=1, le=MAX_ID, description="A record id")]
 SingleLine = Annotated[
     str,
-    msgspec.Meta(pattern=r"^[^\x00-\x1f\x7f]*$", max_length=200, description="One line of text without controls"),
+    msgspec.Meta(pattern=SINGLE_LINE_PATTERN, max_length=200, description="One line of text without controls"),
 ]
 
 

@@ -1,0 +1,89 @@
+"""No route but Save changes stored settings: every other route is called and the stored rows stay the same."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Litestar
+
+from app.amazon.regions import Region
+from app.amazon.tables import AmazonConnection, AmazonSettings
+from app.companies.tables import Company
+from app.services import Services
+from tests.fixtures import Browser
+from tests.helpers import begin_edit, change, connect, create_company, save
+
+SAVE = "POST /api/edits/{edit_id:uuid}/save"
+
+
+def routes_of(app: Litestar) -> set[str]:
+    found = set()
+    for route in app.routes:
+        for handler in getattr(route, "route_handlers", []):
+            for method in handler.http_methods:
+                if method not in ("HEAD", "OPTIONS"):
+                    found.add(f"{method} {route.path}")
+    return found
+
+
+async def stored_settings(company_ids: list[int]) -> list[Any]:
+    companies = await Company.select(Company.id, Company.parent, Company.unified).where(Company.id.is_in(company_ids))
+    settings = await AmazonSettings.select().where(AmazonSettings.company.is_in(company_ids))
+    connections = await AmazonConnection.select().where(AmazonConnection.company.is_in(company_ids))
+    return [
+        sorted(companies, key=lambda r: r["id"]),
+        sorted(settings, key=lambda r: r["id"]),
+        sorted(connections, key=lambda r: r["id"]),
+    ]
+
+
+async def test_every_route_but_save_leaves_stored_settings_unchanged(
+    app: Litestar, admin: Browser, services: Services
+) -> None:
+    us = await create_company(admin, "US-01")
+    ca = await create_company(admin, "CA-01", parent=us["id"], unified=True)
+    await connect(services, us["id"], Region.NA)
+    ids = [us["id"], ca["id"]]
+    draft = await begin_edit(admin, us["id"])
+    drafts = {"edit_id": draft["id"]}
+    before = await stored_settings(ids)
+
+    calls = {
+        "GET /health": lambda: admin.get("/health"),
+        "GET /ready": lambda: admin.get("/ready"),
+        "GET /api/auth/me": lambda: admin.get("/api/auth/me"),
+        "POST /api/auth/login": lambda: admin.post("/api/auth/login", json={"username": "x", "password": "y"}),
+        "GET /api/companies": lambda: admin.get("/api/companies"),
+        "POST /api/companies": lambda: admin.post("/api/companies", json={"code": "NEW-01", "name": "New"}),
+        "GET /api/companies/{company_id:int}": lambda: admin.get(f"/api/companies/{us['id']}"),
+        "GET /api/companies/{company_id:int}/amazon": lambda: admin.get(f"/api/companies/{ca['id']}/amazon"),
+        "GET /api/marketplaces": lambda: admin.get("/api/marketplaces"),
+        "POST /api/companies/{company_id:int}/amazon/edits": lambda: admin.post(
+            f"/api/companies/{ca['id']}/amazon/edits"
+        ),
+        "GET /api/edits/{edit_id:uuid}": lambda: admin.get(f"/api/edits/{drafts['edit_id']}"),
+        "PATCH /api/edits/{edit_id:uuid}": lambda: change(
+            admin, drafts["edit_id"], enabled=True, accountType="vendor", marketplaceIds=["ATVPDKIKX0DER"]
+        ),
+        "GET /api/companies/{company_id:int}/audit": lambda: admin.get(f"/api/companies/{us['id']}/audit"),
+        "DELETE /api/edits/{edit_id:uuid}": lambda: admin.delete(f"/api/edits/{drafts['edit_id']}"),
+        "POST /api/auth/logout": lambda: admin.post("/api/auth/logout"),
+    }
+    documentation = {r for r in routes_of(app) if r.split(" ", 1)[1].startswith("/schema")}
+
+    assert routes_of(app) - documentation == set(calls) | {SAVE}, "classify every new route in this test"
+    for name, call in calls.items():
+        response = await call()
+        assert response.status_code < 500, (name, response.text)
+    assert await stored_settings(ids) == before
+
+
+async def test_save_is_the_route_that_changes_them(admin: Browser) -> None:
+    us = await create_company(admin, "US-01")
+    before = await stored_settings([us["id"]])
+    draft = await begin_edit(admin, us["id"])
+    await change(admin, draft["id"], enabled=True)
+
+    await save(admin, draft)
+
+    assert await stored_settings([us["id"]]) != before
