@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from app.editing.service import parse_if_match
+from app.editing.save import parse_if_match
 from app.lib.errors import BadInput, PreconditionRequired
 
 

@@ -1,0 +1,133 @@
+"""Drafts as stored rows: loading them for their editor, closing them, and the change arithmetic."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+import msgspec
+from msgspec import UNSET
+
+from app.amazon.regions import Region
+from app.audit.service import Actor, AuditService
+from app.editing.rules import Evaluation
+from app.editing.schemas import SettingsChanges
+from app.editing.tables import EditSession
+from app.editing.tables import PendingGrant as GrantTable
+from app.lib.clock import Clock
+from app.lib.errors import Gone, NotFound
+
+CHANGES = msgspec.json.Decoder(SettingsChanges)
+FIELD_NAMES = {f.name: f.encode_name for f in msgspec.structs.fields(SettingsChanges)}
+
+
+class DraftStore:
+    """Reads and closes EditSession rows; a draft is only ever visible to the user who opened it."""
+
+    def __init__(self, clock: Clock, audit: AuditService, idle_timeout: timedelta) -> None:
+        self.clock = clock
+        self.audit = audit
+        self.idle_timeout = idle_timeout
+
+    async def open_draft_of(self, company_id: int, actor: Actor) -> dict[str, Any] | None:
+        rows = await EditSession.select().where(
+            (EditSession.company == company_id) & (EditSession.user == actor.user_id) & (EditSession.status == "open")
+        )
+        for row in rows:
+            if row["expires_at"] > self.clock.now():
+                return row
+            await self.close(row, "expired", actor, reason="expired")
+        return None
+
+    async def load(self, edit_id: uuid.UUID, actor: Actor) -> dict[str, Any]:
+        rows = await EditSession.select().where((EditSession.id == edit_id) & (EditSession.user == actor.user_id))
+        if not rows:
+            raise NotFound(f"Draft {edit_id} does not exist.")
+        return rows[0]
+
+    async def load_open(self, edit_id: uuid.UUID, actor: Actor) -> dict[str, Any]:
+        """The draft if it is still open; an idle one is closed as expired first (410)."""
+        row = await self.load(edit_id, actor)
+        if row["status"] == "open" and row["expires_at"] <= self.clock.now():
+            await self.close(row, "expired", actor, reason="expired")
+            row = await self.load(edit_id, actor)
+        if row["status"] != "open":
+            closed: datetime = row["closed_at"] or row["expires_at"]
+            raise Gone(
+                f"This draft was {row['status']} at {closed:%Y-%m-%d %H:%M:%S} UTC; begin a new edit.",
+                code=f"draft_{row['status']}",
+            )
+        return row
+
+    async def grants(self, edit_id: uuid.UUID) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]] = (
+            await GrantTable.select().where(GrantTable.edit == edit_id).order_by(GrantTable.region)
+        )
+        return rows
+
+    async def grant_regions(self, edit_id: uuid.UUID) -> set[Region]:
+        rows = await GrantTable.select(GrantTable.region).where(GrantTable.edit == edit_id)
+        return {Region(r["region"]) for r in rows}
+
+    async def touch(self, edit_id: uuid.UUID, extra: dict[Any, Any] | None = None) -> None:
+        """Record activity: the idle expiry starts again."""
+        now = self.clock.now()
+        values = {EditSession.last_activity_at: now, EditSession.expires_at: now + self.idle_timeout, **(extra or {})}
+        await EditSession.update(values).where(EditSession.id == edit_id)
+
+    async def close(self, row: dict[str, Any], status: str, actor: Actor, reason: str | None) -> None:
+        """Close a draft; its waiting tokens are deleted, and (unless it was saved) each is audited as discarded."""
+        await EditSession.update({EditSession.status: status, EditSession.closed_at: self.clock.now()}).where(
+            EditSession.id == row["id"]
+        )
+        grants = (
+            await GrantTable.delete()
+            .where(GrantTable.edit == row["id"])
+            .returning(GrantTable.region, GrantTable.selling_partner_id)
+        )
+        if reason is None:
+            return
+        for grant in grants:
+            await self.audit.record(
+                actor,
+                row["company"],
+                "token.discarded",
+                f"New {grant['region']} token for seller {grant['selling_partner_id']} discarded: draft {reason}",
+                {"region": grant["region"], "sellingPartnerId": grant["selling_partner_id"], "reason": reason},
+            )
+        await self.audit.record(actor, row["company"], f"edit.{status}", f"Draft {status}", {"editId": str(row["id"])})
+
+
+def merge(stored: SettingsChanges, incoming: SettingsChanges) -> SettingsChanges:
+    updates = {name: value for name in FIELD_NAMES if (value := getattr(incoming, name)) is not UNSET}
+    return msgspec.structs.replace(stored, **updates)
+
+
+def stored_value(name: str, current: dict[str, Any]) -> Any:
+    if name == "parent_id":
+        return current["company_parent"]
+    if name == "unified":
+        return bool(current["company_unified"]) and current["company_parent"] is not None
+    if name == "marketplace_ids":
+        return msgspec.json.decode(current["marketplace_ids"] or "[]")
+    value = current[name]
+    return bool(value) if isinstance(value, int) and name.endswith("enabled") else value
+
+
+def without_unchanged(changes: SettingsChanges, evaluation: Evaluation) -> SettingsChanges:
+    """Drop changes that set a field back to its stored value, so the draft lists only real changes."""
+    same = {
+        name: UNSET
+        for name in FIELD_NAMES
+        if (value := getattr(changes, name)) is not UNSET and value == stored_value(name, evaluation.current)
+    }
+    return msgspec.structs.replace(changes, **same)
+
+
+def diff(changes: SettingsChanges, current: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        FIELD_NAMES[name]: {"from": stored_value(name, current), "to": value}
+        for name in FIELD_NAMES
+        if (value := getattr(changes, name)) is not UNSET
+    }

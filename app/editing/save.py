@@ -1,0 +1,217 @@
+"""The Save transaction: version check, fields, grants, audit and closing the draft, all or nothing."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import msgspec
+from msgspec import UNSET
+
+from app.amazon.connections import ConnectionService, fingerprint
+from app.amazon.regions import Region
+from app.amazon.schemas import AmazonSettings
+from app.amazon.settings import SettingsService
+from app.amazon.tables import AmazonSettings as SettingsTable
+from app.audit.service import Actor, AuditService
+from app.companies.hierarchy import CompanyRef, HierarchyService
+from app.companies.tables import Company
+from app.editing.drafts import CHANGES, DraftStore, diff
+from app.editing.rules import DraftRules, Evaluation
+from app.editing.schemas import SaveRequest, SettingsChanges
+from app.editing.tables import EditSession
+from app.lib.clock import Clock
+from app.lib.database import write_transaction
+from app.lib.errors import BadInput, Conflict, PreconditionRequired, RuleViolation
+
+
+class SavedSettings(msgspec.Struct, frozen=True):
+    """What a Save changed, for whoever must react after the commit (token caches, connection checks)."""
+
+    company: CompanyRef
+    owner: CompanyRef
+    members: tuple[CompanyRef, ...]
+    regions_authorized: tuple[Region, ...]
+    account_scope_changed: bool
+
+
+SaveListener = Callable[[SavedSettings], Awaitable[None]]
+
+
+def parse_if_match(header: str | None) -> int:
+    """The version named by an If-Match header: `"3"`, `W/"3"` or `3`."""
+    if header is None or not header.strip():
+        raise PreconditionRequired(
+            "Save needs an If-Match header with the settings version the draft started from.",
+            fields={"If-Match": "required"},
+        )
+    value = header.strip().removeprefix("W/").strip('"')
+    if not value.isdigit() or len(value) > 9:
+        raise BadInput(
+            f'If-Match must be a settings version such as "3", not {header[:40]!r}.',
+            fields={"If-Match": "not a version"},
+        )
+    return int(value)
+
+
+class SaveTransaction:
+    """Applies one draft; listeners run after the commit (cache invalidation, connection checks)."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        hierarchy: HierarchyService,
+        settings: SettingsService,
+        connections: ConnectionService,
+        audit: AuditService,
+        rules: DraftRules,
+        drafts: DraftStore,
+    ) -> None:
+        self.clock = clock
+        self.hierarchy = hierarchy
+        self.settings = settings
+        self.connections = connections
+        self.audit = audit
+        self.rules = rules
+        self.drafts = drafts
+        self.listeners: list[SaveListener] = []
+
+    async def run(self, edit_id: uuid.UUID, if_match: str | None, request: SaveRequest, actor: Actor) -> AmazonSettings:
+        """Apply the draft in one transaction: version check, fields, grants, audit, close the draft."""
+        expected = parse_if_match(if_match)
+        async with write_transaction(EditSession._meta.db):
+            row = await self.drafts.load_open(edit_id, actor)
+            company_id = row["company"]
+            current = (await self.settings.rows([company_id]))[company_id]
+            if expected != current["version"] or row["base_version"] != current["version"]:
+                who = current["updated_by_name"] or "someone"
+                raise Conflict(
+                    f"{who} saved these settings at {current['updated_at']:%Y-%m-%d %H:%M:%S} UTC (version "
+                    f"{current['version']}) after your draft started from version {row['base_version']}. "
+                    "Reload to see their changes, then edit again.",
+                    code="stale_version",
+                    fields={"If-Match": f"current version is {current['version']}"},
+                )
+            changes = CHANGES.decode(row["changes"])
+            grants = await self.drafts.grants(edit_id)
+            evaluation = await self.rules.evaluate(company_id, changes, {Region(g["region"]) for g in grants})
+            unconfirmed = [
+                g["region"] for g in grants if g["seller_changed"] and g["region"] not in request.confirm_seller_change
+            ]
+            if unconfirmed:
+                raise RuleViolation(
+                    f"The new token for {', '.join(unconfirmed)} belongs to a different seller than the stored one. "
+                    "Confirm the seller change to save it.",
+                    code="seller_change_unconfirmed",
+                    fields={"confirmSellerChange": f"confirm {', '.join(unconfirmed)}"},
+                )
+            saved = await self._apply(row, changes, grants, evaluation, actor)
+            await self.drafts.close(row, "saved", actor, reason=None)
+        for listener in self.listeners:
+            await listener(saved)
+        return await self.settings.effective(company_id, actor.user_id)
+
+    async def _apply(
+        self,
+        row: dict[str, Any],
+        changes: SettingsChanges,
+        grants: list[dict[str, Any]],
+        evaluation: Evaluation,
+        actor: Actor,
+    ) -> SavedSettings:
+        company_id = row["company"]
+        current = evaluation.current
+        values = evaluation.values
+        company = CompanyRef(id=company_id, code=current["company_code"])
+        now = self.clock.now()
+        bumped = (
+            await SettingsTable.update(
+                {
+                    SettingsTable.enabled: values.enabled,
+                    SettingsTable.account_type: values.account_type
+                    if evaluation.owner.id == company_id
+                    else current["account_type"],
+                    SettingsTable.marketplace_ids: msgspec.json.encode(values.marketplace_ids).decode(),
+                    SettingsTable.order_import_enabled: values.order_import_enabled,
+                    SettingsTable.inventory_sync_enabled: values.inventory_sync_enabled,
+                    SettingsTable.price_sync_enabled: values.price_sync_enabled,
+                    SettingsTable.notification_email: values.notification_email,
+                    SettingsTable.version: SettingsTable.version + 1,
+                    SettingsTable.updated_at: now,
+                    SettingsTable.updated_by: actor.user_id,
+                }
+            )
+            .where((SettingsTable.company == company_id) & (SettingsTable.version == row["base_version"]))
+            .returning(SettingsTable.version)
+        )
+        if not bumped:
+            raise Conflict(
+                "These settings were saved by someone else meanwhile; reload and edit again.", code="stale_version"
+            )
+        if changes.parent_id is not UNSET or changes.unified is not UNSET:
+            await Company.update(
+                {
+                    Company.parent: values.parent_id,
+                    Company.unified: values.unified,
+                    Company.updated_at: now,
+                }
+            ).where(Company.id == company_id)
+        details: dict[str, Any] = {"changes": diff(changes, current), "version": bumped[0]["version"]}
+        if evaluation.becomes_unified:
+            discarded = await self.connections.discard(company_id)
+            if discarded:
+                details["discardedConnections"] = [str(r) for r in discarded]
+        authorized: list[Region] = []
+        for grant in grants:
+            region = Region(grant["region"])
+            await self.connections.store_authorization(
+                company_id,
+                region,
+                selling_partner_id=grant["selling_partner_id"],
+                refresh_token=grant["refresh_token"],
+                authorized_at=grant["obtained_at"],
+                access_token=grant["access_token"],
+                access_token_expires_at=grant["access_token_expires_at"],
+            )
+            authorized.append(region)
+        if authorized:
+            details["authorized"] = [
+                {
+                    "region": g["region"],
+                    "sellingPartnerId": g["selling_partner_id"],
+                    "tokenFingerprint": fingerprint(g["refresh_token"]),
+                }
+                for g in grants
+            ]
+        await self.audit.record(actor, company_id, "settings.saved", _summary(company, details), details)
+        account_scope_changed = bool(authorized) or "accountType" in details["changes"]
+        members: tuple[CompanyRef, ...] = ()
+        if account_scope_changed and evaluation.owner.id == company_id:
+            members = tuple(await self.hierarchy.unified_members(company_id))
+            if members:
+                member_details = {k: v for k, v in details.items() if k in ("authorized",)}
+                if "accountType" in details["changes"]:
+                    member_details["changes"] = {"accountType": details["changes"]["accountType"]}
+                await self.audit.record_for_members(
+                    actor,
+                    company,
+                    "settings.updated_via_owner",
+                    f"Amazon account settings updated via {company.code}",
+                    member_details,
+                )
+        return SavedSettings(
+            company=company,
+            owner=evaluation.owner,
+            members=members,
+            regions_authorized=tuple(authorized),
+            account_scope_changed=account_scope_changed,
+        )
+
+
+def _summary(company: CompanyRef, details: dict[str, Any]) -> str:
+    parts = list(details["changes"])
+    parts += [f"{a['region']} token" for a in details.get("authorized", [])]
+    if details.get("discardedConnections"):
+        parts.append("own connections discarded")
+    return f"Settings of {company.code} saved" + (f": {', '.join(parts)}" if parts else " (no changes)")
