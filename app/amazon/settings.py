@@ -20,6 +20,7 @@ from app.amazon.schemas import (
 from app.amazon.tables import AmazonSettings as SettingsTable
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.lib.clock import Clock
+from app.lib.database import read_transaction
 from app.lib.errors import NotFound
 
 COMPANY_FIELDS = (
@@ -67,6 +68,11 @@ class SettingsService:
         return {row["company"]: row for row in rows}
 
     async def effective(self, company_id: int, viewer_id: int | None = None) -> AmazonSettings:
+        """The company's settings with each field's source, read in one transaction (a constant 4 queries)."""
+        async with read_transaction(SettingsTable._meta.db):
+            return await self._effective(company_id, viewer_id)
+
+    async def _effective(self, company_id: int, viewer_id: int | None) -> AmazonSettings:
         owner = await self.hierarchy.account_owner(company_id)
         if owner is None:
             raise NotFound(f"Company {company_id} does not exist.")

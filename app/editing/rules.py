@@ -33,12 +33,23 @@ class DraftRules:
         self.settings = settings
         self.connections = connections
 
-    async def evaluate(self, company_id: int, changes: SettingsChanges, grant_regions: set[Region]) -> Evaluation:
-        """What Save would store; raises BadInput/RuleViolation naming the field when a rule breaks."""
-        rows = await self.settings.rows([company_id])
-        if company_id not in rows:
-            raise NotFound(f"Company {company_id} does not exist.")
-        own = rows[company_id]
+    async def evaluate(
+        self,
+        company_id: int,
+        changes: SettingsChanges,
+        grant_regions: set[Region],
+        current: dict[str, Any] | None = None,
+    ) -> Evaluation:
+        """What Save would store; raises BadInput/RuleViolation naming the field when a rule breaks.
+
+        `current` is the company's settings row when the caller has read it already.
+        """
+        if current is None:
+            rows = await self.settings.rows([company_id])
+            if company_id not in rows:
+                raise NotFound(f"Company {company_id} does not exist.")
+            current = rows[company_id]
+        own = current
         code = own["company_code"]
         stored_parent = own["company_parent"]
         stored_unified = bool(own["company_unified"]) and stored_parent is not None

@@ -27,11 +27,13 @@ from app.lib.errors import BadInput, Conflict, PreconditionRequired, RuleViolati
 
 
 class SavedSettings(msgspec.Struct, frozen=True):
-    """What a Save changed, for whoever must react after the commit (token caches, connection checks)."""
+    """What a Save changed, for whoever must react after the commit (token caches, connection checks).
+
+    Unified members are not listed: a listener that needs them asks the hierarchy for the owner's members.
+    """
 
     company: CompanyRef
     owner: CompanyRef
-    members: tuple[CompanyRef, ...]
     regions_authorized: tuple[Region, ...]
     account_scope_changed: bool
 
@@ -95,7 +97,9 @@ class SaveTransaction:
                 )
             changes = CHANGES.decode(row["changes"])
             grants = await self.drafts.grants(edit_id)
-            evaluation = await self.rules.evaluate(company_id, changes, {Region(g["region"]) for g in grants})
+            evaluation = await self.rules.evaluate(
+                company_id, changes, {Region(g["region"]) for g in grants}, current=current
+            )
             unconfirmed = [
                 g["region"] for g in grants if g["seller_changed"] and g["region"] not in request.confirm_seller_change
             ]
@@ -186,24 +190,21 @@ class SaveTransaction:
             ]
         await self.audit.record(actor, company_id, "settings.saved", _summary(company, details), details)
         account_scope_changed = bool(authorized) or "accountType" in details["changes"]
-        members: tuple[CompanyRef, ...] = ()
         if account_scope_changed and evaluation.owner.id == company_id:
-            members = tuple(await self.hierarchy.unified_members(company_id))
-            if members:
-                member_details = {k: v for k, v in details.items() if k in ("authorized",)}
-                if "accountType" in details["changes"]:
-                    member_details["changes"] = {"accountType": details["changes"]["accountType"]}
-                await self.audit.record_for_members(
-                    actor,
-                    company,
-                    "settings.updated_via_owner",
-                    f"Amazon account settings updated via {company.code}",
-                    member_details,
-                )
+            # One INSERT … SELECT over the owner's unified members; inserts nothing when it has none.
+            member_details = {k: v for k, v in details.items() if k in ("authorized",)}
+            if "accountType" in details["changes"]:
+                member_details["changes"] = {"accountType": details["changes"]["accountType"]}
+            await self.audit.record_for_members(
+                actor,
+                company,
+                "settings.updated_via_owner",
+                f"Amazon account settings updated via {company.code}",
+                member_details,
+            )
         return SavedSettings(
             company=company,
             owner=evaluation.owner,
-            members=members,
             regions_authorized=tuple(authorized),
             account_scope_changed=account_scope_changed,
         )

@@ -1,0 +1,103 @@
+"""Database set-up for a benchmark run: a clean schema, the migrations, and bulk inserts of generated companies.
+
+Import this module only after tests.benchmarks.env.configure(): importing app modules reads the settings.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from typing import Any
+
+from piccolo.engine import engine_finder
+from piccolo.engine.sqlite import TransactionType
+
+from app.cli import migrate
+from app.companies.tables import Company
+from app.config import Settings
+from app.lib.database import is_sqlite
+from tests.benchmarks.dataset import CompanyRow
+from tests.benchmarks.env import check_disposable
+
+BATCH = 1000
+_COMPANY_COLUMNS = "id, code, name, parent, unified, created_at, updated_at"
+_ROW = "(" + ", ".join(["{}"] * 7) + ")"
+# Only "{}" placeholders and constants: every value travels as a query parameter.
+_SETTINGS_FOR_ALL = """
+    INSERT INTO amazon_settings
+        (company, enabled, account_type, marketplace_ids, order_import_enabled, inventory_sync_enabled,
+         price_sync_enabled, notification_email, version, updated_at, updated_by)
+    SELECT id, {}, {}, {}, {}, {}, {}, NULL, 1, {}, NULL FROM company
+"""
+
+
+def engine() -> Any:
+    """The Piccolo engine configured by piccolo_conf."""
+    found = engine_finder()
+    assert found is not None, "piccolo_conf.py not found: run from the project root"
+    return found
+
+
+def engine_label() -> str:
+    """SQLite or PostgreSQL, for the report."""
+    return "SQLite" if is_sqlite(engine()) else "PostgreSQL"
+
+
+async def prepare_schema(settings: Settings) -> None:
+    """Drop and recreate PostgreSQL's public schema (a fresh SQLite file needs nothing), then migrate."""
+    if settings.uses_postgres:
+        check_disposable(str(settings.database_url))
+        await Company.raw("DROP SCHEMA public CASCADE")
+        await Company.raw("CREATE SCHEMA public")
+    chatter = io.StringIO()
+    try:
+        with contextlib.redirect_stdout(chatter):  # Piccolo prints a banner per app and migration
+            await migrate()
+    except BaseException:
+        print(chatter.getvalue())
+        raise
+
+
+def read_transaction() -> Any:
+    """One connection held for a series of reads (deferred on SQLite, so it takes no write lock)."""
+    if is_sqlite(engine()):
+        return engine().transaction(transaction_type=TransactionType.deferred)
+    return engine().transaction()
+
+
+def _batches(rows: Sequence[CompanyRow], size: int) -> Iterator[Sequence[CompanyRow]]:
+    for start in range(0, len(rows), size):
+        yield rows[start : start + size]
+
+
+async def insert_companies(rows: Sequence[CompanyRow], now: datetime) -> None:
+    """Multi-row INSERTs of `BATCH` companies each, in one transaction."""
+    async with engine().transaction():
+        for batch in _batches(rows, BATCH):
+            args: list[Any] = []
+            for row in batch:
+                args += [row.id, row.code, f"Company {row.code}", row.parent, row.unified, now, now]
+            sql = f"INSERT INTO company ({_COMPANY_COLUMNS}) VALUES " + ", ".join([_ROW] * len(batch))  # noqa: S608
+            await Company.raw(sql, *args)
+
+
+async def insert_default_settings(now: datetime) -> None:
+    """The default Amazon settings row of every company, in one INSERT … SELECT."""
+    await Company.raw(_SETTINGS_FOR_ALL, False, "seller", "[]", False, False, False, now)
+
+
+async def finish_load() -> None:
+    """PostgreSQL: move the id sequence past the explicit ids and gather planner statistics (as autovacuum would)."""
+    if is_sqlite(engine()):
+        return
+    await Company.raw("SELECT setval(pg_get_serial_sequence('company', 'id'), (SELECT MAX(id) FROM company))")
+    await Company.raw("ANALYZE")
+
+
+async def load(rows: Sequence[CompanyRow], now: datetime) -> None:
+    """Companies, their settings rows, and the engine's follow-up."""
+    await insert_companies(rows, now)
+    await insert_default_settings(now)
+    await finish_load()
