@@ -9,6 +9,7 @@ import os
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from app.config import get_settings
 
@@ -85,6 +86,31 @@ async def create_user(username: str, role: str, password: str | None) -> None:
     print(f"user {username} created with role {role}")
 
 
+async def rotate_keys() -> None:
+    """Re-encrypt every stored secret under the first key of SECRET_KEYS, with a progress bar; resumable."""
+    from piccolo.engine import engine_finder
+    from rich.progress import Progress
+
+    from app.lib.database import is_sqlite
+    from app.secrets import count_to_rotate, rotate_keys, verify_stored_keys
+    from app.services import build_services
+
+    services = build_services(get_settings())
+    engine: Any = engine_finder()
+    if not is_sqlite(engine):
+        await engine.start_connection_pool()
+    try:
+        await verify_stored_keys(services.keyring)
+        total = await count_to_rotate(services.keyring)
+        with Progress() as progress:
+            task = progress.add_task(f"re-encrypting under key {services.keyring.current_key_id}", total=total)
+            done = await rotate_keys(services.keyring, lambda n: progress.advance(task, n))
+        print(f"{done} secret(s) re-encrypted; every stored secret now uses key {services.keyring.current_key_id}")
+    finally:
+        if not is_sqlite(engine):
+            await engine.close_connection_pool()
+
+
 def serve() -> None:
     import uvicorn
 
@@ -98,6 +124,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("serve", help="run the web server")
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("seed-demo", help="create the demo companies and users, and print the logins")
+    commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key of SECRET_KEYS")
     user = commands.add_parser("create-user", help="create a user")
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "support", "viewer"], required=True)
@@ -114,6 +141,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nDemo logins for http://{settings.host}:{settings.port}/")
         for username, password, role in logins:
             print(f"  {role:8} {username} / {password}")
+    elif args.command == "rotate-keys":
+        asyncio.run(rotate_keys())
     elif args.command == "create-user":
         asyncio.run(create_user(args.username, args.role, args.password))
 

@@ -27,14 +27,24 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     edit_idle_minutes: int = 120
     session_idle_minutes: int = 30
     session_absolute_hours: int = 12
+    secret_keys: str | None = None
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
     log_level: str = "INFO"
     debug: bool = False
 
+    def __repr__(self) -> str:
+        # Keys must never reach a log or a traceback through the settings' repr.
+        shown = {f: ("***" if f == "secret_keys" and v else v) for f, v in msgspec.structs.asdict(self).items()}
+        return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
+
     @property
     def database_path(self) -> Path:
         return Path(self.sqlite_path) if self.sqlite_path else Path(self.var_dir) / "erp-settings.sqlite3"
+
+    @property
+    def secret_key_file(self) -> Path:
+        return Path(self.var_dir) / "secret-keys"
 
     @property
     def uses_postgres(self) -> bool:
@@ -54,6 +64,7 @@ _ENV_NAMES = {
     "edit_idle_minutes": "EDIT_IDLE_MINUTES",
     "session_idle_minutes": "SESSION_IDLE_MINUTES",
     "session_absolute_hours": "SESSION_ABSOLUTE_HOURS",
+    "secret_keys": "SECRET_KEYS",
     "password_hash_time_cost": "PASSWORD_HASH_TIME_COST",
     "password_hash_memory_kib": "PASSWORD_HASH_MEMORY_KIB",
     "log_level": "LOG_LEVEL",

@@ -28,6 +28,7 @@ from app.lib.database import is_sqlite
 from app.lib.deps import provide_services
 from app.lib.http import EXCEPTION_HANDLERS
 from app.lib.wire import Struct
+from app.secrets import verify_stored_keys
 from app.services import build_services
 
 
@@ -61,6 +62,8 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
         if pooled:
             await engine.start_connection_pool(min_size=1, max_size=10)
         try:
+            # Refuse to serve when a stored secret names a key we do not have: better than failing per request.
+            await verify_stored_keys(services.keyring)
             yield
         finally:
             if pooled:

@@ -15,12 +15,14 @@ from app.config import Settings
 from app.editing.presence import DraftPresence
 from app.editing.service import EditService
 from app.lib.clock import Clock, SystemClock
+from app.lib.crypto import Keyring, load_keyring
 
 
 @dataclass(frozen=True)
 class Services:
     config: Settings
     clock: Clock
+    keyring: Keyring
     hierarchy: HierarchyService
     audit: AuditService
     connections: ConnectionService
@@ -34,7 +36,8 @@ def build_services(config: Settings, clock: Clock | None = None) -> Services:
     clock = clock or SystemClock()
     hierarchy = HierarchyService()
     audit = AuditService(clock)
-    connections = ConnectionService(clock)
+    keyring = load_keyring(config.secret_keys, config.secret_key_file)
+    connections = ConnectionService(clock, keyring)
     presence = DraftPresence(clock)
     amazon_settings = SettingsService(clock, hierarchy, connections, presence)
     companies = CompanyService(clock, hierarchy, connections, amazon_settings, audit)
@@ -57,6 +60,7 @@ def build_services(config: Settings, clock: Clock | None = None) -> Services:
     return Services(
         config=config,
         clock=clock,
+        keyring=keyring,
         hierarchy=hierarchy,
         audit=audit,
         connections=connections,

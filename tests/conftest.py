@@ -13,6 +13,7 @@ if not os.environ.get("DATABASE_URL"):
 os.environ["PASSWORD_HASH_TIME_COST"] = "1"
 os.environ["PASSWORD_HASH_MEMORY_KIB"] = "1024"
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+os.environ["SECRET_KEYS"] = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ"  # a fixed 32-byte test key
 
 import logging  # noqa: E402
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
@@ -13,6 +14,10 @@ from app.amazon.schemas import Connection, RegionStatus, Source
 from app.amazon.status import AUTHORIZATION_LIFETIME, days_left, derive_status
 from app.amazon.tables import AmazonConnection
 from app.lib.clock import Clock
+from app.lib.crypto import Keyring, SecretError
+from app.secrets import connection_context
+
+log = logging.getLogger(__name__)
 
 
 def fingerprint(secret: str | None) -> str | None:
@@ -25,8 +30,28 @@ def fingerprint(secret: str | None) -> str | None:
 class ConnectionService:
     """Reads and writes AmazonConnection rows; the owner is always resolved by the caller."""
 
-    def __init__(self, clock: Clock) -> None:
+    def __init__(self, clock: Clock, keyring: Keyring) -> None:
         self.clock = clock
+        self.keyring = keyring
+
+    def secret(self, row: dict[str, Any], column: str) -> str | None:
+        """A connection's refresh or access token in clear, for the code that must send it to Amazon."""
+        value = row.get(column)
+        if not value:
+            return None
+        return self.keyring.decrypt(value, connection_context(column, row["company"], row["region"]))
+
+    def _fingerprint(self, row: dict[str, Any]) -> str | None:
+        try:
+            return fingerprint(self.secret(row, "refresh_token"))
+        except SecretError:
+            log.error("refresh token of connection %s cannot be decrypted", row["id"])
+            return "unreadable"
+
+    def _seal(self, column: str, company_id: int, region: Region, value: str | None) -> str | None:
+        if value is None:
+            return None
+        return self.keyring.encrypt(value, connection_context(column, company_id, region.value))
 
     async def rows_for_owners(self, owner_ids: Iterable[int]) -> dict[int, dict[Region, dict[str, Any]]]:
         ids = sorted(set(owner_ids))
@@ -63,7 +88,7 @@ class ConnectionService:
             status=status,
             source=source,
             selling_partner_id=row["selling_partner_id"],
-            token_fingerprint=fingerprint(row["refresh_token"]),
+            token_fingerprint=self._fingerprint(row),
             authorized_at=row["authorized_at"],
             authorization_expires_at=row["authorization_expires_at"],
             days_left=days_left(row["authorization_expires_at"], now),
@@ -88,10 +113,10 @@ class ConnectionService:
         """Make the owner's connection in `region` active with a new authorization; the year starts now."""
         values: dict[Any, Any] = {
             AmazonConnection.selling_partner_id: selling_partner_id,
-            AmazonConnection.refresh_token: refresh_token,
+            AmazonConnection.refresh_token: self._seal("refresh_token", owner_id, region, refresh_token),
             AmazonConnection.authorized_at: authorized_at,
             AmazonConnection.authorization_expires_at: authorized_at + AUTHORIZATION_LIFETIME,
-            AmazonConnection.access_token: access_token,
+            AmazonConnection.access_token: self._seal("access_token", owner_id, region, access_token),
             AmazonConnection.access_token_expires_at: access_token_expires_at,
             AmazonConnection.last_check_result: None,
             AmazonConnection.last_error_code: None,

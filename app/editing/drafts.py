@@ -16,7 +16,9 @@ from app.editing.schemas import SettingsChanges
 from app.editing.tables import EditSession
 from app.editing.tables import PendingGrant as GrantTable
 from app.lib.clock import Clock
+from app.lib.crypto import Keyring
 from app.lib.errors import Gone, NotFound
+from app.secrets import grant_context
 
 CHANGES = msgspec.json.Decoder(SettingsChanges)
 FIELD_NAMES = {f.name: f.encode_name for f in msgspec.structs.fields(SettingsChanges)}
@@ -25,10 +27,20 @@ FIELD_NAMES = {f.name: f.encode_name for f in msgspec.structs.fields(SettingsCha
 class DraftStore:
     """Reads and closes EditSession rows; a draft is only ever visible to the user who opened it."""
 
-    def __init__(self, clock: Clock, audit: AuditService, idle_timeout: timedelta) -> None:
+    def __init__(self, clock: Clock, audit: AuditService, keyring: Keyring, idle_timeout: timedelta) -> None:
         self.clock = clock
         self.audit = audit
+        self.keyring = keyring
         self.idle_timeout = idle_timeout
+
+    def seal(self, column: str, edit_id: uuid.UUID, region: Region, value: str | None) -> str | None:
+        """Encrypt a token bound to its draft and region."""
+        return None if value is None else self.keyring.encrypt(value, grant_context(column, edit_id, region.value))
+
+    def secret(self, grant: dict[str, Any], column: str) -> str | None:
+        """A waiting token in clear (for Save, which re-binds it to the connection's row)."""
+        value = grant.get(column)
+        return None if not value else self.keyring.decrypt(value, grant_context(column, grant["edit"], grant["region"]))
 
     async def open_draft_of(self, company_id: int, actor: Actor) -> dict[str, Any] | None:
         rows = await EditSession.select().where(

@@ -173,9 +173,9 @@ class SaveTransaction:
                 company_id,
                 region,
                 selling_partner_id=grant["selling_partner_id"],
-                refresh_token=grant["refresh_token"],
+                refresh_token=self.drafts.secret(grant, "refresh_token") or "",
                 authorized_at=grant["obtained_at"],
-                access_token=grant["access_token"],
+                access_token=self.drafts.secret(grant, "access_token"),
                 access_token_expires_at=grant["access_token_expires_at"],
             )
             authorized.append(region)
@@ -184,7 +184,7 @@ class SaveTransaction:
                 {
                     "region": g["region"],
                     "sellingPartnerId": g["selling_partner_id"],
-                    "tokenFingerprint": fingerprint(g["refresh_token"]),
+                    "tokenFingerprint": fingerprint(self.drafts.secret(g, "refresh_token")),
                 }
                 for g in grants
             ]

@@ -42,7 +42,7 @@ class EditService:
         self.connections = connections
         self.presence = presence
         self.rules = DraftRules(hierarchy, settings, connections)
-        self.drafts = DraftStore(clock, audit, idle_timeout)
+        self.drafts = DraftStore(clock, audit, connections.keyring, idle_timeout)
         self.idle_timeout = idle_timeout
         self.saving = SaveTransaction(clock, hierarchy, settings, connections, audit, self.rules, self.drafts)
 
@@ -120,6 +120,7 @@ class EditService:
 
         The grant is flagged `seller_changed` when the stored connection belongs to another selling partner.
         """
+        edit_id = uuid.UUID(str(edit_id))
         async with write_transaction(EditSession._meta.db):
             rows = await EditSession.select().where((EditSession.id == edit_id) & (EditSession.status == "open"))
             if not rows or rows[0]["expires_at"] <= self.clock.now():
@@ -138,8 +139,8 @@ class EditService:
                     edit=edit_id,
                     region=region.value,
                     selling_partner_id=selling_partner_id,
-                    refresh_token=refresh_token,
-                    access_token=access_token,
+                    refresh_token=self.drafts.seal("refresh_token", edit_id, region, refresh_token),
+                    access_token=self.drafts.seal("access_token", edit_id, region, access_token),
                     access_token_expires_at=access_token_expires_at,
                     obtained_at=obtained_at,
                     seller_changed=seller_changed,
@@ -179,7 +180,7 @@ class EditService:
                 PendingGrant(
                     region=Region(g["region"]),
                     selling_partner_id=g["selling_partner_id"],
-                    token_fingerprint=fingerprint(g["refresh_token"]),
+                    token_fingerprint=fingerprint(self.drafts.secret(g, "refresh_token")),
                     obtained_at=g["obtained_at"],
                     seller_changed=bool(g["seller_changed"]),
                 )
