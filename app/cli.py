@@ -1,4 +1,4 @@
-"""erp-settings: the command line of the settings module (serve, migrate, seed-demo, create-user)."""
+"""erp-settings: the command line (serve, migrate, seed-demo, create-user, rotate-keys)."""
 
 from __future__ import annotations
 
@@ -9,19 +9,18 @@ import os
 import secrets
 import sys
 from pathlib import Path
-from typing import Any
 
+from piccolo.apps.migrations.commands.forwards import run_forwards
+from rich.progress import Progress
+
+from app.accounts.schemas import Role
+from app.accounts.tables import User
+from app.audit.service import SYSTEM
+from app.companies.schemas import CompanyCreate
+from app.companies.tables import Company
 from app.config import get_settings
-
-
-async def migrate() -> None:
-    """Run every pending migration of every domain."""
-    from piccolo.apps.migrations.commands.forwards import run_forwards
-
-    result = await run_forwards("all")
-    if not result.success:
-        raise SystemExit(f"migrations failed: {result.message}")
-
+from app.secrets import count_to_rotate, rotate_keys
+from app.services import Services, running_services
 
 DEMO_TREE = (
     # code, name, parent code, unified
@@ -32,22 +31,28 @@ DEMO_TREE = (
     ("DE-01", "Acme Germany", "UK-01", True),
     ("JP-01", "Sakura Trading Japan", None, False),
 )
-DEMO_USERS = (
+DEMO_USERS: tuple[tuple[str, Role, str], ...] = (
     ("admin", "admin", "Ada Admin"),
     ("support", "support", "Sam Support"),
     ("viewer", "viewer", "Vic Viewer"),
 )
 
 
+async def migrate() -> None:
+    """Run every pending migration of every domain."""
+    result = await run_forwards("all")
+    if not result.success:
+        raise SystemExit(f"migrations failed: {result.message}")
+
+
 async def seed_demo() -> list[tuple[str, str, str]]:
     """Demo companies and one user per role; idempotent. Returns the logins (username, password, role)."""
-    from app.accounts.tables import User
-    from app.audit.service import SYSTEM
-    from app.companies.schemas import CompanyCreate
-    from app.companies.tables import Company
-    from app.services import build_services
+    async with running_services(get_settings()) as services:
+        await _seed_companies(services)
+        return await _seed_users(services)
 
-    services = build_services(get_settings())
+
+async def _seed_companies(services: Services) -> None:
     ids: dict[str, int] = {}
     for code, name, parent, unified in DEMO_TREE:
         existing = await Company.select(Company.id).where(Company.code == code)
@@ -55,17 +60,20 @@ async def seed_demo() -> list[tuple[str, str, str]]:
             ids[code] = existing[0]["id"]
             continue
         created = await services.companies.create(
-            CompanyCreate(code=code, name=name, parent_id=ids.get(parent) if parent else None, unified=unified),
-            SYSTEM,
+            CompanyCreate(code=code, name=name, parent_id=ids[parent] if parent else None, unified=unified), SYSTEM
         )
         ids[code] = created.id
-    logins_file = Path(get_settings().var_dir) / "demo-logins.txt"
+
+
+async def _seed_users(services: Services) -> list[tuple[str, str, str]]:
+    """Generated passwords, kept (mode 0600) in var/demo-logins.txt so every start can print them."""
+    logins_file = Path(services.config.var_dir) / "demo-logins.txt"
     known = dict(line.split(" ", 1) for line in logins_file.read_text().splitlines()) if logins_file.exists() else {}
-    logins = []
+    logins: list[tuple[str, str, str]] = []
     for username, role, display_name in DEMO_USERS:
         if not await User.exists().where(User.username == username):
             password = secrets.token_urlsafe(9)
-            await services.accounts.create_user(username, password, role, display_name)  # type: ignore[arg-type]
+            await services.accounts.create_user(username, password, role, display_name)
             known[username] = password
         logins.append((username, known.get(username, "(set earlier; see create-user)"), role))
     logins_file.parent.mkdir(parents=True, exist_ok=True)
@@ -74,41 +82,26 @@ async def seed_demo() -> list[tuple[str, str, str]]:
     return logins
 
 
-async def create_user(username: str, role: str, password: str | None) -> None:
-    from app.services import build_services
-
-    services = build_services(get_settings())
+async def create_user(username: str, role: Role, password: str | None, companies: list[str]) -> None:
     if password is None:
         password = getpass.getpass(f"Password for {username}: ") if sys.stdin.isatty() else sys.stdin.readline().strip()
     if len(password) < 8:
         raise SystemExit("the password needs at least 8 characters")
-    await services.accounts.create_user(username, password, role)  # type: ignore[arg-type]
-    print(f"user {username} created with role {role}")
+    async with running_services(get_settings()) as services:
+        await services.accounts.create_user(username, password, role, company_codes=companies)
+    scope = f", limited to {', '.join(companies)}" if companies else ""
+    print(f"user {username} created with role {role}{scope}")
 
 
-async def rotate_keys() -> None:
+async def rotate() -> None:
     """Re-encrypt every stored secret under the first key of SECRET_KEYS, with a progress bar; resumable."""
-    from piccolo.engine import engine_finder
-    from rich.progress import Progress
-
-    from app.lib.database import is_sqlite
-    from app.secrets import count_to_rotate, rotate_keys, verify_stored_keys
-    from app.services import build_services
-
-    services = build_services(get_settings())
-    engine: Any = engine_finder()
-    if not is_sqlite(engine):
-        await engine.start_connection_pool()
-    try:
-        await verify_stored_keys(services.keyring)
-        total = await count_to_rotate(services.keyring)
+    async with running_services(get_settings()) as services:
+        keyring = services.keyring
+        total = await count_to_rotate(keyring)
         with Progress() as progress:
-            task = progress.add_task(f"re-encrypting under key {services.keyring.current_key_id}", total=total)
-            done = await rotate_keys(services.keyring, lambda n: progress.advance(task, n))
-        print(f"{done} secret(s) re-encrypted; every stored secret now uses key {services.keyring.current_key_id}")
-    finally:
-        if not is_sqlite(engine):
-            await engine.close_connection_pool()
+            task = progress.add_task(f"re-encrypting under key {keyring.current_key_id}", total=total)
+            done = await rotate_keys(keyring, lambda n: progress.advance(task, n))
+    print(f"{done} secret(s) re-encrypted; every stored secret now uses key {keyring.current_key_id}")
 
 
 def serve() -> None:
@@ -128,6 +121,7 @@ def main(argv: list[str] | None = None) -> None:
     user = commands.add_parser("create-user", help="create a user")
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "support", "viewer"], required=True)
+    user.add_argument("--companies", default="", help="comma-separated company codes the user is limited to")
     user.add_argument("--password", help="read from the terminal (or stdin) when left out")
     args = parser.parse_args(argv)
 
@@ -142,9 +136,10 @@ def main(argv: list[str] | None = None) -> None:
         for username, password, role in logins:
             print(f"  {role:8} {username} / {password}")
     elif args.command == "rotate-keys":
-        asyncio.run(rotate_keys())
+        asyncio.run(rotate())
     elif args.command == "create-user":
-        asyncio.run(create_user(args.username, args.role, args.password))
+        codes = [c.strip() for c in args.companies.split(",") if c.strip()]
+        asyncio.run(create_user(args.username, args.role, args.password, codes))
 
 
 if __name__ == "__main__":

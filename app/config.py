@@ -22,6 +22,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     redis_url: str | None = None
     amazon_mode: Literal["simulator", "production"] = "simulator"
     public_url: str = "http://localhost:8000"
+    cors_origins: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
     edit_idle_minutes: int = 120
@@ -43,6 +44,16 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return Path(self.sqlite_path) if self.sqlite_path else Path(self.var_dir) / "erp-settings.sqlite3"
 
     @property
+    def secure_cookies(self) -> bool:
+        """Cookies are Secure everywhere but a local development address."""
+        host = self.public_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+        return host not in ("localhost", "127.0.0.1", "[::1]")
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        return [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
     def secret_key_file(self) -> Path:
         return Path(self.var_dir) / "secret-keys"
 
@@ -59,6 +70,7 @@ _ENV_NAMES = {
     "redis_url": "REDIS_URL",
     "amazon_mode": "AMAZON_MODE",
     "public_url": "PUBLIC_URL",
+    "cors_origins": "CORS_ORIGINS",
     "host": "HOST",
     "port": "PORT",
     "edit_idle_minutes": "EDIT_IDLE_MINUTES",

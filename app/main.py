@@ -8,8 +8,9 @@ from contextlib import asynccontextmanager
 from typing import Any
 
 from litestar import Litestar, get
+from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
-from litestar.di import Provide
+from litestar.di import NamedDependency, Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.plugins import SwaggerRenderPlugin
@@ -24,12 +25,11 @@ from app.companies.controller import CompanyController
 from app.config import Settings, get_settings
 from app.editing.controller import EditController
 from app.lib.clock import Clock
-from app.lib.database import is_sqlite
 from app.lib.deps import provide_services
 from app.lib.http import EXCEPTION_HANDLERS
+from app.lib.safety import RequestSafetyMiddleware, origin_of, security_headers
 from app.lib.wire import Struct
-from app.secrets import verify_stored_keys
-from app.services import build_services
+from app.services import Services, running_services
 
 
 class Health(Struct):
@@ -43,31 +43,22 @@ async def health() -> Health:
 
 
 @get("/ready", operation_id="ready", exclude_from_auth=True, tags=["health"])
-async def ready() -> Health:
-    """Readiness: the database answers."""
-    engine = engine_finder()
-    assert engine is not None
+async def ready(services: NamedDependency[Services]) -> Health:
+    """Readiness: the database and Redis answer."""
+    engine: Any = engine_finder()
     await engine.run_querystring(QueryString("SELECT 1"))
+    await services.redis.client.ping()
     return Health(status="ok")
 
 
 def create_app(config: Settings | None = None, clock: Clock | None = None) -> Litestar:
     config = config or get_settings()
-    services = build_services(config, clock)
 
     @asynccontextmanager
     async def lifespan(app: Litestar) -> AsyncIterator[None]:
-        engine: Any = engine_finder()
-        pooled = not is_sqlite(engine)
-        if pooled:
-            await engine.start_connection_pool(min_size=1, max_size=10)
-        try:
-            # Refuse to serve when a stored secret names a key we do not have: better than failing per request.
-            await verify_stored_keys(services.keyring)
+        async with running_services(config, clock) as services:
+            app.state.services = services
             yield
-        finally:
-            if pooled:
-                await engine.close_connection_pool()
 
     logging.basicConfig(level=config.log_level)
     return Litestar(
@@ -82,9 +73,18 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[DefineMiddleware(SessionAuthMiddleware, exclude=[r"^/schema"])],
+        middleware=[RequestSafetyMiddleware(), DefineMiddleware(SessionAuthMiddleware, exclude=[r"^/schema"])],
+        before_send=[security_headers(config.secure_cookies)],
+        cors_config=CORSConfig(
+            allow_origins=config.cors_origin_list,
+            allow_credentials=True,
+            allow_headers=["Content-Type", "X-CSRF-Token", "If-Match"],
+            expose_headers=["ETag", "Retry-After"],
+        )
+        if config.cors_origin_list
+        else None,
+        state=State({"allowed_origins": frozenset({origin_of(config.public_url), *config.cors_origin_list})}),
         lifespan=[lifespan],
-        state=State({"services": services}),
         openapi_config=OpenAPIConfig(
             title="ERP settings: Amazon Selling Partner API",
             version="0.1.0",

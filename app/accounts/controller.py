@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from app.accounts.auth import SESSION_COOKIE
-from app.accounts.schemas import CurrentUser, LoginRequest
+from app.accounts.schemas import CurrentUser, LoginRequest, SignedIn
 from app.services import Services
 
 
@@ -21,13 +21,13 @@ class AuthController(Controller):
     @post("/login", operation_id="login", status_code=200, exclude_from_auth=True)
     async def login(
         self, services: NamedDependency[Services], request: Request[Any, Any, Any], data: JSONBody[LoginRequest]
-    ) -> Response[CurrentUser]:
-        """Sign in; sets a fresh session cookie."""
+    ) -> Response[SignedIn]:
+        """Sign in; sets a fresh session cookie and returns the session's CSRF token."""
         client = request.client.host if request.client else None
-        token, user = await services.accounts.login(
+        token, signed_in = await services.accounts.login(
             data.username, data.password, client, request.headers.get("user-agent")
         )
-        secure = not services.config.public_url.startswith(("http://localhost", "http://127.0.0.1"))
+        secure = services.config.secure_cookies
         cookie = Cookie(
             key=SESSION_COOKIE,
             value=token,
@@ -37,7 +37,7 @@ class AuthController(Controller):
             path="/",
             max_age=services.config.session_absolute_hours * 3600,
         )
-        return Response(user, cookies=[cookie])
+        return Response(signed_in, cookies=[cookie])
 
     @post("/logout", operation_id="logout", status_code=204)
     async def logout(
@@ -48,6 +48,6 @@ class AuthController(Controller):
         return Response(None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
 
     @get("/me", operation_id="me")
-    async def me(self, request: Request[CurrentUser, Any, Any]) -> CurrentUser:
-        """The signed-in user."""
-        return request.user
+    async def me(self, request: Request[CurrentUser, SignedIn, Any]) -> SignedIn:
+        """The signed-in user and the session's CSRF token (for a page that was reloaded)."""
+        return request.auth

@@ -1,4 +1,4 @@
-"""Users, password checks (argon2id) and server-side sessions with idle and absolute timeouts."""
+"""Users, password checks (argon2id), server-side sessions with idle and absolute timeouts, and login limits."""
 
 from __future__ import annotations
 
@@ -7,13 +7,17 @@ import secrets
 from datetime import timedelta
 from typing import Any
 
+import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.accounts.schemas import CurrentUser, Role
+from app.accounts.schemas import CurrentUser, Role, SignedIn
 from app.accounts.tables import User, UserSession
+from app.audit.service import Actor, AuditService
+from app.companies.tables import Company
 from app.lib.clock import Clock
-from app.lib.errors import Conflict, NotAuthenticated
+from app.lib.errors import Conflict, NotAuthenticated, RuleViolation
+from app.lib.ratelimit import LOGIN_PER_IP, LOGIN_PER_USERNAME, RateLimiter
 
 # Sessions are touched at most this often, so reads stay reads.
 _TOUCH_EVERY = timedelta(minutes=1)
@@ -23,20 +27,24 @@ def _hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def _current(row: dict[str, Any]) -> CurrentUser:
-    return CurrentUser(id=row["id"], username=row["username"], display_name=row["display_name"], role=row["role"])
+def _scope(raw: str | None) -> list[int] | None:
+    return None if raw is None else msgspec.json.decode(raw, type=list[int])
 
 
 class AccountService:
     def __init__(
         self,
         clock: Clock,
+        audit: AuditService,
+        limiter: RateLimiter,
         idle_timeout: timedelta,
         absolute_timeout: timedelta,
         hash_time_cost: int = 3,
         hash_memory_kib: int = 65536,
     ) -> None:
         self.clock = clock
+        self.audit = audit
+        self.limiter = limiter
         self.idle_timeout = idle_timeout
         self.absolute_timeout = absolute_timeout
         # argon2id; the defaults are the library's recommended parameters.
@@ -44,53 +52,94 @@ class AccountService:
         self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
 
     async def create_user(
-        self, username: str, password: str, role: Role, display_name: str | None = None
+        self,
+        username: str,
+        password: str,
+        role: Role,
+        display_name: str | None = None,
+        company_codes: list[str] | None = None,
     ) -> CurrentUser:
+        """A new active user, optionally limited to some companies (and their descendants)."""
         if await User.exists().where(User.username == username):
             raise Conflict(f"User {username} exists already.", code="username_taken", fields={"username": "taken"})
+        scope = await self._company_ids(company_codes) if company_codes else None
         user = User(
             username=username,
             display_name=display_name or username,
             role=role,
             password_hash=self.hasher.hash(password),
             is_active=True,
+            company_scope=None if scope is None else msgspec.json.encode(scope).decode(),
             created_at=self.clock.now(),
         )
         await user.save()
-        return CurrentUser(id=int(user.id), username=username, display_name=user.display_name, role=role)
+        return CurrentUser(
+            id=int(user.id), username=username, display_name=user.display_name, role=role, company_scope=scope
+        )
 
-    async def login(
-        self, username: str, password: str, ip: str | None, user_agent: str | None
-    ) -> tuple[str, CurrentUser]:
-        """A new session for valid credentials; a fresh session ID every time (no fixation)."""
+    async def _company_ids(self, codes: list[str]) -> list[int]:
+        rows = await Company.select(Company.id, Company.code).where(Company.code.is_in(codes))
+        found = {row["code"]: row["id"] for row in rows}
+        unknown = [code for code in codes if code not in found]
+        if unknown:
+            raise RuleViolation(f"Unknown company code(s): {', '.join(unknown)}.", fields={"companies": "unknown"})
+        return sorted(found.values())
+
+    async def login(self, username: str, password: str, ip: str | None, user_agent: str | None) -> tuple[str, SignedIn]:
+        """A new session for valid credentials: a fresh session ID every time (no fixation), limits per user and IP."""
+        await self.limiter.hit(LOGIN_PER_IP, ip or "unknown")
+        await self.limiter.check(LOGIN_PER_USERNAME, username.lower())
         rows = await User.select().where((User.username == username) & (User.is_active == True))  # noqa: E712
         stored = rows[0]["password_hash"] if rows else self._dummy_hash
         try:
             self.hasher.verify(stored, password)
+            if not rows:
+                raise VerificationError("unknown user")
         except (VerificationError, InvalidHashError):
+            await self.limiter.hit(LOGIN_PER_USERNAME, username.lower())
+            await self.audit.record(
+                Actor(user_id=None, name=username[:150], ip=ip, user_agent=user_agent),
+                None,
+                "auth.login_failed",
+                f"Failed sign-in as {username[:150]}",
+            )
             raise NotAuthenticated("Wrong username or password.", code="invalid_credentials") from None
-        if not rows:
-            raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
-        token = secrets.token_urlsafe(32)
+        user = rows[0]
+        token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         now = self.clock.now()
         await UserSession.insert(
             UserSession(
                 token_hash=_hash_token(token),
-                user=rows[0]["id"],
+                csrf_token=csrf,
+                user=user["id"],
                 created_at=now,
                 last_seen_at=now,
                 ip=(ip or "")[:64] or None,
                 user_agent=(user_agent or "")[:300] or None,
             )
         )
-        return token, _current(rows[0])
+        current = CurrentUser(
+            id=user["id"],
+            username=user["username"],
+            display_name=user["display_name"],
+            role=user["role"],
+            company_scope=_scope(user["company_scope"]),
+        )
+        await self.audit.record(
+            Actor(user_id=current.id, name=current.display_name, ip=ip, user_agent=user_agent),
+            None,
+            "auth.login",
+            f"{current.username} signed in",
+        )
+        return token, SignedIn(user=current, csrf_token=csrf)
 
-    async def authenticate(self, token: str | None) -> CurrentUser | None:
-        """The user behind a session cookie, or None when it is unknown, idle too long, too old or deactivated."""
+    async def authenticate(self, token: str | None) -> SignedIn | None:
+        """The session behind a cookie, or None when it is unknown, idle too long, too old or its user deactivated."""
         if not token or len(token) > 128:
             return None
         rows = await UserSession.select(
             UserSession.id,
+            UserSession.csrf_token,
             UserSession.created_at,
             UserSession.last_seen_at,
             UserSession.user.id.as_alias("user_id"),
@@ -98,10 +147,11 @@ class AccountService:
             UserSession.user.display_name.as_alias("display_name"),
             UserSession.user.role.as_alias("role"),
             UserSession.user.is_active.as_alias("is_active"),
+            UserSession.user.company_scope.as_alias("company_scope"),
         ).where(UserSession.token_hash == _hash_token(token))
         if not rows:
             return None
-        row = rows[0]
+        row: dict[str, Any] = rows[0]
         now = self.clock.now()
         if (
             not row["is_active"]
@@ -112,10 +162,21 @@ class AccountService:
             return None
         if now - row["last_seen_at"] > _TOUCH_EVERY:
             await UserSession.update({UserSession.last_seen_at: now}).where(UserSession.id == row["id"])
-        return CurrentUser(
-            id=row["user_id"], username=row["username"], display_name=row["display_name"], role=row["role"]
+        user = CurrentUser(
+            id=row["user_id"],
+            username=row["username"],
+            display_name=row["display_name"],
+            role=row["role"],
+            company_scope=_scope(row["company_scope"]),
         )
+        return SignedIn(user=user, csrf_token=row["csrf_token"])
 
     async def logout(self, token: str | None) -> None:
         if token:
             await UserSession.delete().where(UserSession.token_hash == _hash_token(token))
+
+    async def deactivate(self, username: str) -> None:
+        """A deactivated user cannot sign in, and every session of theirs ends now."""
+        rows = await User.update({User.is_active: False}).where(User.username == username).returning(User.id)
+        if rows:
+            await UserSession.delete().where(UserSession.user == rows[0]["id"])

@@ -12,6 +12,8 @@ class User(Table, tablename="app_user"):
     role = Varchar(length=16, default="viewer")
     password_hash = Text()
     is_active = Boolean(default=True)
+    # JSON list of company ids the user is limited to (with their descendants); NULL: every company.
+    company_scope = Text(null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 
@@ -20,6 +22,7 @@ class UserSession(Table):
 
     id = Serial(primary_key=True)
     token_hash = Varchar(length=64, unique=True, index=True)
+    csrf_token = Varchar(length=64, default="")
     user = ForeignKey(User, index=True, on_delete=OnDelete.cascade)
     created_at = Timestamptz(default=TimestamptzNow())
     last_seen_at = Timestamptz(default=TimestamptzNow())

@@ -8,6 +8,7 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
+from app.accounts.auth import company_in_scope
 from app.accounts.schemas import CurrentUser
 from app.amazon.regions import MARKETPLACES
 from app.amazon.schemas import AmazonSettings, MarketplaceInfo
@@ -18,6 +19,7 @@ from app.services import Services
 class AmazonSettingsController(Controller):
     path = "/api"
     tags = ["amazon"]
+    guards = [company_in_scope]
 
     @get("/companies/{company_id:int}/amazon", operation_id="getAmazonSettings")
     async def get_settings(

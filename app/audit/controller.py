@@ -8,7 +8,7 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from app.accounts.auth import requires_role
+from app.accounts.auth import company_in_scope, requires_role
 from app.audit.schemas import AuditPage
 from app.lib.deps import known_id
 from app.lib.errors import NotFound
@@ -18,7 +18,7 @@ from app.services import Services
 class AuditController(Controller):
     path = "/api/companies/{company_id:int}/audit"
     tags = ["audit"]
-    guards = [requires_role("admin", "support")]
+    guards = [requires_role("admin", "support"), company_in_scope]
 
     @get("/", operation_id="listAuditEvents")
     async def list_events(

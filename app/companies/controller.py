@@ -8,7 +8,7 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from app.accounts.auth import actor_of, requires_role
+from app.accounts.auth import actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
 from app.companies.schemas import Company, CompanyCreate, CompanyList
 from app.lib.deps import known_id
@@ -19,11 +19,13 @@ from app.services import Services
 class CompanyController(Controller):
     path = "/api/companies"
     tags = ["companies"]
+    guards = [company_in_scope]
 
     @get("/", operation_id="listCompanies")
     async def list_companies(
         self,
         services: NamedDependency[Services],
+        request: Request[CurrentUser, Any, Any],
         q: Annotated[
             str | None,
             QueryParameter(description="Search in code and name", pattern=SINGLE_LINE_PATTERN, max_length=200),
@@ -35,7 +37,12 @@ class CompanyController(Controller):
     ) -> CompanyList:
         """List companies with their parent, children count, account owner and status per region."""
         return await services.companies.search(
-            search=q, parent_id=parent_id, roots_only=roots_only, limit=limit, offset=offset
+            scope=request.user.company_scope,
+            search=q,
+            parent_id=parent_id,
+            roots_only=roots_only,
+            limit=limit,
+            offset=offset,
         )
 
     @post("/", operation_id="createCompany", guards=[requires_role("admin")])
@@ -46,7 +53,7 @@ class CompanyController(Controller):
         data: JSONBody[CompanyCreate],
     ) -> Company:
         """Create a company, optionally under a parent and unified with it."""
-        return await services.companies.create(data, actor_of(request))
+        return await services.companies.create(data, actor_of(request), scope=request.user.company_scope)
 
     @get("/{company_id:int}", operation_id="getCompany")
     async def get_company(self, services: NamedDependency[Services], company_id: FromPath[int]) -> Company:

@@ -31,6 +31,24 @@ async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
     return result
 
 
+def subtree_condition(scope: list[int]) -> tuple[str, list[int]]:
+    """A WHERE condition (with its arguments) keeping only companies in `scope` or below them."""
+    if not scope:
+        return "1 = 0", []
+    return (
+        f"""id IN (
+            WITH RECURSIVE scoped(id, depth) AS (
+                SELECT id, 0 FROM company WHERE id IN ({_placeholders(len(scope))})
+                UNION ALL
+                SELECT c.id, scoped.depth + 1 FROM company c JOIN scoped ON c.parent = scoped.id
+                WHERE scoped.depth < {_RECURSION_GUARD}
+            )
+            SELECT id FROM scoped
+        )""",
+        list(scope),
+    )
+
+
 class HierarchyService:
     """Answers hierarchy questions; holds no state and knows nothing of HTTP."""
 
@@ -93,6 +111,25 @@ class HierarchyService:
             company_id,
         )
         return [CompanyRef(id=row["id"], code=row["code"]) for row in rows]
+
+    async def within(self, company_id: int, scope: list[int]) -> bool:
+        """Whether the company is one of `scope` or below one of them (one query)."""
+        if not scope:
+            return False
+        rows = await _rows(
+            f"""
+            WITH RECURSIVE up(id, parent_id, depth) AS (
+                SELECT id, parent, 0 FROM company WHERE id = {{}}
+                UNION ALL
+                SELECT c.id, c.parent, up.depth + 1 FROM company c JOIN up ON c.id = up.parent_id
+                WHERE up.depth < {_RECURSION_GUARD}
+            )
+            SELECT COUNT(*) AS n FROM up WHERE id IN ({_placeholders(len(scope))})
+            """,
+            company_id,
+            *scope,
+        )
+        return int(rows[0]["n"]) > 0
 
     async def validate_parent(self, company_id: int | None, new_parent_id: int | None, *, unified: bool) -> None:
         """Refuse a placement that breaks a rule: unified without parent, unknown parent, a cycle, depth over 32.

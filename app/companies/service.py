@@ -9,12 +9,12 @@ from piccolo.columns.combination import WhereRaw
 
 from app.amazon.schemas import RegionStatus
 from app.audit.service import Actor, AuditService
-from app.companies.hierarchy import CompanyRef, HierarchyService
+from app.companies.hierarchy import CompanyRef, HierarchyService, subtree_condition
 from app.companies.schemas import Company, CompanyCreate, CompanyList
 from app.companies.tables import Company as CompanyTable
 from app.lib.clock import Clock
 from app.lib.database import write_transaction
-from app.lib.errors import Conflict, NotFound
+from app.lib.errors import Conflict, NotFound, RuleViolation
 
 
 class StatusReader(Protocol):
@@ -44,8 +44,17 @@ class CompanyService:
         self.settings = settings
         self.audit = audit
 
-    async def create(self, data: CompanyCreate, actor: Actor) -> Company:
-        """Create a company (and its default settings) where the hierarchy rules allow it."""
+    async def create(self, data: CompanyCreate, actor: Actor, scope: list[int] | None = None) -> Company:
+        """Create a company (and its default settings) where the hierarchy rules allow it.
+
+        A user limited to some companies creates only below them.
+        """
+        if scope is not None and (data.parent_id is None or not await self.hierarchy.within(data.parent_id, scope)):
+            raise RuleViolation(
+                "You may only create companies below the companies you manage.",
+                code="outside_scope",
+                fields={"parentId": "choose one of your companies"},
+            )
         async with write_transaction(CompanyTable._meta.db):
             await self.hierarchy.validate_parent(None, data.parent_id, unified=data.unified)
             if await CompanyTable.exists().where(CompanyTable.code == data.code):
@@ -78,12 +87,22 @@ class CompanyService:
         return (await self._describe(rows))[0]
 
     async def search(
-        self, *, search: str | None, parent_id: int | None, roots_only: bool, limit: int, offset: int
+        self,
+        *,
+        search: str | None,
+        parent_id: int | None,
+        roots_only: bool,
+        limit: int,
+        offset: int,
+        scope: list[int] | None = None,
     ) -> CompanyList:
-        """A page of companies ordered by code, filtered by code/name text and by parent."""
+        """A page of companies ordered by code, filtered by code/name text, by parent and by the user's scope."""
         query = CompanyTable.select()
         count = CompanyTable.count()
         conditions: list[Any] = []
+        if scope is not None:
+            sql, args = subtree_condition(scope)
+            conditions.append(WhereRaw(sql, *args))
         if search:
             pattern = f"%{_escape_like(search.strip())}%"
             conditions.append(

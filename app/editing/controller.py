@@ -9,7 +9,7 @@ from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from app.accounts.auth import actor_of, requires_role
+from app.accounts.auth import actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
 from app.amazon.schemas import AmazonSettings
 from app.editing.schemas import Draft, SaveRequest, SettingsChanges
@@ -20,7 +20,7 @@ from app.services import Services
 class EditController(Controller):
     path = "/api"
     tags = ["editing"]
-    guards = [requires_role("admin")]
+    guards = [requires_role("admin"), company_in_scope]
 
     @post("/companies/{company_id:int}/amazon/edits", operation_id="beginEdit", status_code=201)
     async def begin_edit(

@@ -73,6 +73,13 @@ class EditService:
             row = (await EditSession.select().where(EditSession.id == draft.id))[0]
         return await self._view(row, actor), True
 
+    async def company_of(self, edit_id: uuid.UUID | str, user_id: int) -> int | None:
+        """The company a user's draft edits (None when there is no such draft of theirs)."""
+        rows = await EditSession.select(EditSession.company).where(
+            (EditSession.id == uuid.UUID(str(edit_id))) & (EditSession.user == user_id)
+        )
+        return int(rows[0]["company"]) if rows else None
+
     async def get(self, edit_id: uuid.UUID, actor: Actor) -> Draft:
         row = await self.drafts.load(edit_id, actor)
         return await self._view(row, actor)

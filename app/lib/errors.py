@@ -36,6 +36,12 @@ class Conflict(DomainError):
     code = "conflict"
 
 
+class UnsupportedMediaType(DomainError):
+    """The body is not JSON."""
+
+    code = "unsupported_media_type"
+
+
 class Gone(DomainError):
     """The thing existed but is over (an expired or closed draft)."""
 

@@ -23,6 +23,7 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.NotFound: 404,
     errors.Conflict: 409,
     errors.Gone: 410,
+    errors.UnsupportedMediaType: 415,
     errors.RuleViolation: 422,
     errors.PreconditionRequired: 428,
     errors.TooManyRequests: 429,
