@@ -13,11 +13,13 @@ from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
+from litestar.openapi.spec import Components, SecurityScheme
 from piccolo.engine import engine_finder
 from piccolo.querystring import QueryString
 
-from app.accounts.auth import SessionAuthMiddleware
+from app.accounts.auth import SESSION_COOKIE, SessionAuthMiddleware
 from app.accounts.controller import AuthController
 from app.amazon.controller import AmazonSettingsController
 from app.audit.controller import AuditController
@@ -28,7 +30,7 @@ from app.lib.clock import Clock
 from app.lib.deps import provide_services
 from app.lib.http import EXCEPTION_HANDLERS
 from app.lib.safety import RequestSafetyMiddleware, origin_of, security_headers
-from app.lib.wire import Struct
+from app.lib.wire import ErrorBody, Struct
 from app.services import Services, running_services
 
 
@@ -42,7 +44,13 @@ async def health() -> Health:
     return Health(status="ok")
 
 
-@get("/ready", operation_id="ready", exclude_from_auth=True, tags=["health"])
+@get(
+    "/ready",
+    operation_id="ready",
+    exclude_from_auth=True,
+    tags=["health"],
+    responses={503: ResponseSpec(data_container=ErrorBody, description="The database or Redis does not answer")},
+)
 async def ready(services: NamedDependency[Services]) -> Health:
     """Readiness: the database and Redis answer."""
     engine: Any = engine_finder()
@@ -73,7 +81,10 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
-        middleware=[RequestSafetyMiddleware(), DefineMiddleware(SessionAuthMiddleware, exclude=[r"^/schema"])],
+        middleware=[
+            RequestSafetyMiddleware(),
+            DefineMiddleware(SessionAuthMiddleware, exclude=[r"^/schema"], exclude_http_methods=[]),
+        ],
         before_send=[security_headers(config.secure_cookies)],
         cors_config=CORSConfig(
             allow_origins=config.cors_origin_list,
@@ -88,6 +99,22 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
         openapi_config=OpenAPIConfig(
             title="ERP settings: Amazon Selling Partner API",
             version="0.1.0",
+            components=Components(
+                security_schemes={
+                    "session": SecurityScheme(
+                        type="apiKey",
+                        name=SESSION_COOKIE,
+                        security_scheme_in="cookie",
+                        description="The session cookie set by POST /api/auth/login",
+                    ),
+                    "csrf": SecurityScheme(
+                        type="apiKey",
+                        name="X-CSRF-Token",
+                        security_scheme_in="header",
+                        description="The session's CSRF token; required on unsafe methods",
+                    ),
+                }
+            ),
             path="/schema",
             render_plugins=[SwaggerRenderPlugin()],
         ),

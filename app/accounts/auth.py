@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 SESSION_COOKIE = "erp_session"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+# The OpenAPI security requirement of every signed-in operation: the session cookie plus the CSRF header.
+SIGNED_IN: list[dict[str, list[str]]] = [{"session": [], "csrf": []}]
 
 
 class SessionAuthMiddleware(AbstractAuthenticationMiddleware):

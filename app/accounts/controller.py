@@ -9,8 +9,9 @@ from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
-from app.accounts.auth import SESSION_COOKIE
+from app.accounts.auth import SESSION_COOKIE, SIGNED_IN
 from app.accounts.schemas import CurrentUser, LoginRequest, SignedIn
+from app.lib.http import error_responses
 from app.services import Services
 
 
@@ -18,7 +19,13 @@ class AuthController(Controller):
     path = "/api/auth"
     tags = ["auth"]
 
-    @post("/login", operation_id="login", status_code=200, exclude_from_auth=True)
+    @post(
+        "/login",
+        operation_id="login",
+        status_code=200,
+        exclude_from_auth=True,
+        responses=error_responses(415),
+    )
     async def login(
         self, services: NamedDependency[Services], request: Request[Any, Any, Any], data: JSONBody[LoginRequest]
     ) -> Response[SignedIn]:
@@ -39,7 +46,7 @@ class AuthController(Controller):
         )
         return Response(signed_in, cookies=[cookie])
 
-    @post("/logout", operation_id="logout", status_code=204)
+    @post("/logout", operation_id="logout", status_code=204, security=SIGNED_IN, responses=error_responses(415))
     async def logout(
         self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any]
     ) -> Response[None]:
@@ -47,7 +54,7 @@ class AuthController(Controller):
         await services.accounts.logout(request.cookies.get(SESSION_COOKIE))
         return Response(None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
 
-    @get("/me", operation_id="me")
+    @get("/me", operation_id="me", security=SIGNED_IN, responses=error_responses())
     async def me(self, request: Request[CurrentUser, SignedIn, Any]) -> SignedIn:
         """The signed-in user and the session's CSRF token (for a page that was reloaded)."""
         return request.auth

@@ -8,20 +8,22 @@ from litestar import Controller, Request, Response, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from app.accounts.auth import company_in_scope
+from app.accounts.auth import SIGNED_IN, company_in_scope
 from app.accounts.schemas import CurrentUser
 from app.amazon.regions import MARKETPLACES
 from app.amazon.schemas import AmazonSettings, MarketplaceInfo
 from app.lib.deps import etag, known_id
+from app.lib.http import error_responses
 from app.services import Services
 
 
 class AmazonSettingsController(Controller):
     path = "/api"
     tags = ["amazon"]
+    security = SIGNED_IN
     guards = [company_in_scope]
 
-    @get("/companies/{company_id:int}/amazon", operation_id="getAmazonSettings")
+    @get("/companies/{company_id:int}/amazon", operation_id="getAmazonSettings", responses=error_responses(404))
     async def get_settings(
         self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], company_id: FromPath[int]
     ) -> Response[AmazonSettings]:
@@ -29,7 +31,7 @@ class AmazonSettingsController(Controller):
         result = await services.amazon_settings.effective(known_id(company_id), request.user.id)
         return Response(result, headers=etag(result.version))
 
-    @get("/marketplaces", operation_id="listMarketplaces")
+    @get("/marketplaces", operation_id="listMarketplaces", responses=error_responses())
     async def list_marketplaces(self) -> list[MarketplaceInfo]:
         """The marketplace catalogue with each marketplace's region."""
         return [

@@ -8,19 +8,21 @@ from litestar import Controller, get
 from litestar.di import NamedDependency
 from litestar.params import FromPath, QueryParameter
 
-from app.accounts.auth import company_in_scope, requires_role
+from app.accounts.auth import SIGNED_IN, company_in_scope, requires_role
 from app.audit.schemas import AuditPage
 from app.lib.deps import known_id
 from app.lib.errors import NotFound
+from app.lib.http import error_responses
 from app.services import Services
 
 
 class AuditController(Controller):
     path = "/api/companies/{company_id:int}/audit"
     tags = ["audit"]
+    security = SIGNED_IN
     guards = [requires_role("admin", "support"), company_in_scope]
 
-    @get("/", operation_id="listAuditEvents")
+    @get("/", operation_id="listAuditEvents", responses=error_responses(404))
     async def list_events(
         self,
         services: NamedDependency[Services],

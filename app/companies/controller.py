@@ -8,10 +8,11 @@ from litestar import Controller, Request, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath, JSONBody, QueryParameter
 
-from app.accounts.auth import actor_of, company_in_scope, requires_role
+from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
 from app.companies.schemas import Company, CompanyCreate, CompanyList
 from app.lib.deps import known_id
+from app.lib.http import error_responses
 from app.lib.wire import MAX_ID, SINGLE_LINE_PATTERN
 from app.services import Services
 
@@ -19,9 +20,10 @@ from app.services import Services
 class CompanyController(Controller):
     path = "/api/companies"
     tags = ["companies"]
+    security = SIGNED_IN
     guards = [company_in_scope]
 
-    @get("/", operation_id="listCompanies")
+    @get("/", operation_id="listCompanies", responses=error_responses())
     async def list_companies(
         self,
         services: NamedDependency[Services],
@@ -45,7 +47,7 @@ class CompanyController(Controller):
             offset=offset,
         )
 
-    @post("/", operation_id="createCompany", guards=[requires_role("admin")])
+    @post("/", operation_id="createCompany", guards=[requires_role("admin")], responses=error_responses(409, 415, 422))
     async def create_company(
         self,
         services: NamedDependency[Services],
@@ -55,7 +57,7 @@ class CompanyController(Controller):
         """Create a company, optionally under a parent and unified with it."""
         return await services.companies.create(data, actor_of(request), scope=request.user.company_scope)
 
-    @get("/{company_id:int}", operation_id="getCompany")
+    @get("/{company_id:int}", operation_id="getCompany", responses=error_responses(404))
     async def get_company(self, services: NamedDependency[Services], company_id: FromPath[int]) -> Company:
         """Read one company."""
         return await services.companies.get(known_id(company_id))

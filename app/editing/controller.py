@@ -7,22 +7,33 @@ from uuid import UUID
 
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from app.accounts.auth import actor_of, company_in_scope, requires_role
+from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
 from app.amazon.schemas import AmazonSettings
 from app.editing.schemas import Draft, SaveRequest, SettingsChanges
 from app.lib.deps import etag, known_id
+from app.lib.http import error_responses
 from app.services import Services
 
 
 class EditController(Controller):
     path = "/api"
     tags = ["editing"]
+    security = SIGNED_IN
     guards = [requires_role("admin"), company_in_scope]
 
-    @post("/companies/{company_id:int}/amazon/edits", operation_id="beginEdit", status_code=201)
+    @post(
+        "/companies/{company_id:int}/amazon/edits",
+        operation_id="beginEdit",
+        status_code=201,
+        responses={
+            200: ResponseSpec(data_container=Draft, description="Your open draft of it"),
+            **error_responses(404, 415),
+        },
+    )
     async def begin_edit(
         self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], company_id: FromPath[int]
     ) -> Response[Draft]:
@@ -30,14 +41,14 @@ class EditController(Controller):
         draft, created = await services.edits.begin(known_id(company_id), actor_of(request))
         return Response(draft, status_code=201 if created else 200, headers=etag(draft.base_version))
 
-    @get("/edits/{edit_id:uuid}", operation_id="getEdit")
+    @get("/edits/{edit_id:uuid}", operation_id="getEdit", responses=error_responses(404))
     async def get_edit(
         self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], edit_id: FromPath[UUID]
     ) -> Draft:
         """Read your draft with what Save would store."""
         return await services.edits.get(edit_id, actor_of(request))
 
-    @patch("/edits/{edit_id:uuid}", operation_id="changeEdit")
+    @patch("/edits/{edit_id:uuid}", operation_id="changeEdit", responses=error_responses(404, 410, 415, 422))
     async def change_edit(
         self,
         services: NamedDependency[Services],
@@ -48,14 +59,21 @@ class EditController(Controller):
         """Change fields of your draft; each field is checked at once."""
         return await services.edits.change(edit_id, data, actor_of(request))
 
-    @delete("/edits/{edit_id:uuid}", operation_id="cancelEdit", status_code=204)
+    @delete(
+        "/edits/{edit_id:uuid}", operation_id="cancelEdit", status_code=204, responses=error_responses(404, 410, 415)
+    )
     async def cancel_edit(
         self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], edit_id: FromPath[UUID]
     ) -> None:
         """Cancel your draft, discarding its changes and any token waiting in it."""
         await services.edits.cancel(edit_id, actor_of(request))
 
-    @post("/edits/{edit_id:uuid}/save", operation_id="saveEdit", status_code=200)
+    @post(
+        "/edits/{edit_id:uuid}/save",
+        operation_id="saveEdit",
+        status_code=200,
+        responses=error_responses(404, 409, 410, 415, 422, 428),
+    )
     async def save_edit(
         self,
         services: NamedDependency[Services],

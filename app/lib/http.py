@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
+from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 
 from app.lib import errors
@@ -114,3 +115,27 @@ EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
     HTTPException: http_error_handler,
     Exception: internal_error_handler,
 }
+
+
+_DESCRIPTIONS = {
+    400: "Malformed input; `fields` names each bad field",
+    401: "Not signed in, or the session expired",
+    403: "The role may not do this, or the CSRF/same-origin check failed",
+    404: "No such thing, or outside the user's companies",
+    409: "Conflicts with the current state (a stale version, a taken code, a unified member)",
+    410: "The draft is no longer open",
+    415: "The body is not JSON",
+    422: "Breaks a domain rule; `fields` names the field",
+    428: "If-Match is required",
+    429: "Too many attempts; see Retry-After",
+    503: "A dependency (database, Redis, Amazon) is unavailable",
+}
+
+
+def error_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the error statuses an operation answers with, all in the one error body shape."""
+    common = (400, 401, 403, 429)
+    return {
+        status: ResponseSpec(data_container=ErrorBody, description=_DESCRIPTIONS[status])
+        for status in sorted({*common, *statuses})
+    }

@@ -19,8 +19,13 @@ async def test_login_sets_an_http_only_session_cookie_and_me_answers(browser_fac
 
     assert me.status_code == 200
     user = me.json()["user"]
-    assert user == {"id": user["id"], "username": "sue", "displayName": "Sue Support", "role": "support",
-                    "companyScope": None}
+    assert user == {
+        "id": user["id"],
+        "username": "sue",
+        "displayName": "Sue Support",
+        "role": "support",
+        "companyScope": None,
+    }
     assert me.json()["csrfToken"] == services_user.headers["X-CSRF-Token"]
     assert before_login.status_code == 401
     assert before_login.json()["error"] == "not_authenticated"

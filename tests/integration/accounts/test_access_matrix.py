@@ -1,0 +1,150 @@
+"""Every route for every kind of caller: anonymous 401, a role without the right 403, outside one's scope 404."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import httpx
+import pytest
+from litestar import Litestar
+
+from app.services import Services
+from tests.fixtures import PASSWORD, BrowserFactory
+from tests.helpers import begin_edit, create_company
+from tests.integration.editing.test_only_save_changes_settings import routes_of
+
+CALLERS = ("anonymous", "viewer", "support", "admin", "scoped")
+# route: (method, path template, body, {caller: status})
+MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
+    "GET /health": ("GET", "/health", None, dict.fromkeys(CALLERS, 200)),
+    "GET /ready": ("GET", "/ready", None, dict.fromkeys(CALLERS, 200)),
+    "GET /api/auth/me": (
+        "GET",
+        "/api/auth/me",
+        None,
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
+    ),
+    "POST /api/auth/login": (
+        "POST",
+        "/api/auth/login",
+        {"username": "nobody", "password": "x"},
+        dict.fromkeys(CALLERS, 401),
+    ),
+    "GET /api/companies": (
+        "GET",
+        "/api/companies",
+        None,
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
+    ),
+    "POST /api/companies": (
+        "POST",
+        "/api/companies",
+        {"code": "NEW-{caller}", "name": "New"},
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 201, "scoped": 422},
+    ),
+    "GET /api/companies/{company_id:int}": (
+        "GET",
+        "/api/companies/{us}",
+        None,
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 404},
+    ),
+    "GET /api/companies/{company_id:int}/amazon": (
+        "GET",
+        "/api/companies/{us}/amazon",
+        None,
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 404},
+    ),
+    "GET /api/marketplaces": (
+        "GET",
+        "/api/marketplaces",
+        None,
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
+    ),
+    "GET /api/companies/{company_id:int}/audit": (
+        "GET",
+        "/api/companies/{us}/audit",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 200, "admin": 200, "scoped": 404},
+    ),
+    "POST /api/companies/{company_id:int}/amazon/edits": (
+        "POST",
+        "/api/companies/{us}/amazon/edits",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 404},
+    ),
+    "GET /api/edits/{edit_id:uuid}": (
+        "GET",
+        "/api/edits/{edit}",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 404},
+    ),
+    "PATCH /api/edits/{edit_id:uuid}": (
+        "PATCH",
+        "/api/edits/{edit}",
+        {"enabled": True},
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 404},
+    ),
+    "POST /api/edits/{edit_id:uuid}/save": (
+        "POST",
+        "/api/edits/{edit}/save",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 404},
+    ),
+    "DELETE /api/edits/{edit_id:uuid}": (
+        "DELETE",
+        "/api/edits/{other_edit}",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 204, "scoped": 404},
+    ),
+    "POST /api/auth/logout": (
+        "POST",
+        "/api/auth/logout",
+        None,
+        {"anonymous": 401, "viewer": 204, "support": 204, "admin": 204, "scoped": 204},
+    ),
+}
+
+
+async def test_the_matrix_covers_every_route(app: Litestar) -> None:
+    documentation = {r for r in routes_of(app) if r.split(" ", 1)[1].startswith("/schema")}
+
+    assert routes_of(app) - documentation == set(MATRIX)
+
+
+async def _callers(browser_factory: BrowserFactory, services: Services) -> dict[str, httpx.AsyncClient]:
+    callers = {"anonymous": await browser_factory(None)}
+    for role in ("viewer", "support", "admin"):
+        callers[role] = await browser_factory(role, f"matrix-{role}")
+    await services.accounts.create_user("matrix-scoped", PASSWORD, "admin", company_codes=["JP-01"])
+    scoped = await browser_factory(None)
+    login = await scoped.post("/api/auth/login", json={"username": "matrix-scoped", "password": PASSWORD})
+    scoped.headers["X-CSRF-Token"] = login.json()["csrfToken"]
+    callers["scoped"] = scoped
+    return callers
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+async def test_each_caller_gets_what_its_role_and_scope_allow(
+    caller: str, browser_factory: BrowserFactory, services: Services
+) -> None:
+    setup = await browser_factory("admin", "matrix-setup")
+    us = await create_company(setup, "US-01")
+    mx = await create_company(setup, "MX-01")
+    await create_company(setup, "JP-01")
+    callers = await _callers(browser_factory, services)
+    client = callers[caller]
+    # The admin caller works on its own drafts; everybody else aims at them too.
+    admin = callers["admin"]
+    edit = await begin_edit(admin, us["id"])
+    other_edit = await begin_edit(admin, mx["id"])
+    values = {"us": us["id"], "edit": edit["id"], "other_edit": other_edit["id"], "caller": caller.upper()}
+
+    seen = {}
+    for name, (method, template, body, expected) in MATRIX.items():
+        path = template.format(**values)
+        headers = {"If-Match": f'"{edit["baseVersion"]}"'} if name.endswith("/save") else {}
+        payload = {k: v.format(**values) if isinstance(v, str) else v for k, v in body.items()} if body else None
+        response = await client.request(method, path, json=payload, headers=headers)
+        seen[name] = response.status_code
+        assert response.status_code == expected[caller], (name, caller, response.text)
+    assert len(seen) == len(MATRIX)

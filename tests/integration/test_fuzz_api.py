@@ -1,0 +1,97 @@
+"""Schemathesis fuzzes the whole API through a real server, signed in as an admin: zero failures allowed."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import sys
+from asyncio.subprocess import PIPE, STDOUT
+from pathlib import Path
+
+import httpx
+
+from app.amazon.regions import Region
+from app.config import get_settings
+from app.services import Services
+from tests.fixtures import PASSWORD, Browser
+from tests.helpers import begin_edit, connect, create_company
+
+PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+CHECKS = "not_a_server_error,status_code_conformance,response_schema_conformance,ignored_auth"
+# Logout is left out: fuzzing it would end the fuzzer's own session midway; test_sign_in covers it.
+
+
+async def _wait_until_up(base: str, server: asyncio.subprocess.Process) -> None:
+    async with httpx.AsyncClient() as client:
+        for _ in range(200):
+            if server.returncode is not None:
+                raise AssertionError("the server stopped while starting")
+            try:
+                if (await client.get(f"{base}/health")).status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            await asyncio.sleep(0.1)
+    raise AssertionError("the server did not start")
+
+
+async def test_schemathesis_finds_no_failure(
+    admin: Browser, services: Services, unused_tcp_port: int, tmp_path: Path
+) -> None:
+    us = await create_company(admin, "US-01")
+    await create_company(admin, "CA-01", parent=us["id"], unified=True)
+    await connect(services, us["id"], Region.NA)
+    await begin_edit(admin, us["id"])
+    await services.accounts.create_user("fuzz", PASSWORD, "admin", "Fuzz Admin")
+    base = f"http://127.0.0.1:{unused_tcp_port}"
+    env = {
+        **os.environ,
+        "PORT": str(unused_tcp_port),
+        "PUBLIC_URL": base,
+        "FUZZ_BASE_URL": base,
+        "FUZZ_USERNAME": "fuzz",
+        "FUZZ_PASSWORD": PASSWORD,
+        "SCHEMATHESIS_HOOKS": "tests.fuzz_hooks",
+        "PYTHONPATH": PROJECT_ROOT,
+    }
+    server = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "app.cli", "serve", env=env, stdout=PIPE, stderr=STDOUT
+    )
+    try:
+        await _wait_until_up(base, server)
+        fuzzer = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "schemathesis.cli",
+            "run",
+            f"{base}/schema/openapi.json",
+            "--checks",
+            CHECKS,
+            "--exclude-operation-id",
+            "logout",
+            "--max-examples",
+            "60",
+            "--seed",
+            "20261123",
+            "--workers",
+            "1",
+            "--report-dir",
+            str(tmp_path),
+            "--no-color",
+            env=env,
+            stdout=PIPE,
+            stderr=STDOUT,
+        )
+        output_bytes, _ = await asyncio.wait_for(fuzzer.communicate(), timeout=900)
+    finally:
+        server.terminate()
+        server_output, _ = await server.communicate()
+    output = output_bytes.decode()
+    cases = re.search(r"(\d[\d,]*) generated", output)
+    # Kept for the record (and for debugging a failure): the whole Schemathesis report.
+    await asyncio.to_thread((Path(get_settings().var_dir) / "fuzz-summary.txt").write_text, output)
+
+    assert fuzzer.returncode == 0, output[-6000:] + server_output.decode()[-3000:]
+    assert cases is not None, output[-3000:]
+    assert int(cases.group(1).replace(",", "")) > 500
