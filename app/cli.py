@@ -49,7 +49,24 @@ async def seed_demo() -> list[tuple[str, str, str]]:
     """Demo companies and one user per role; idempotent. Returns the logins (username, password, role)."""
     async with running_services(get_settings()) as services:
         await _seed_companies(services)
+        if services.config.amazon_mode == "simulator":
+            await _seed_simulated_app(services)
         return await _seed_users(services)
+
+
+async def _seed_simulated_app(services: Services) -> None:
+    """App credentials matching the simulator's default apps, so "Get Selling Partner API token" works at once."""
+    from app.amazon_sim.seed import SELLER_APP, VENDOR_APP
+
+    for account_type, app in (("seller", SELLER_APP), ("vendor", VENDOR_APP)):
+        await services.app_credentials.install(
+            account_type,
+            services.config.amazon_environment,
+            application_id=app.application_id,
+            client_id=app.client_id,
+            client_secret=app.client_secret,
+            redirect_uri=f"{services.config.public_url.rstrip('/')}/oauth/amazon/callback",
+        )
 
 
 async def _seed_companies(services: Services) -> None:

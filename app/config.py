@@ -21,7 +21,12 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     sqlite_busy_timeout_seconds: float = 30.0
     redis_url: str | None = None
     amazon_mode: Literal["simulator", "production"] = "simulator"
-    public_url: str = "http://localhost:8000"
+    amazon_environment: Literal["production", "sandbox"] = "production"
+    amazon_sim_url: str | None = None
+    amazon_timeout_seconds: float = 10.0
+    amazon_retry_attempts: int = 3
+    amazon_retry_base_seconds: float = 0.5
+    public_url: str = "http://127.0.0.1:8000"
     cors_origins: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -44,10 +49,14 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
         return Path(self.sqlite_path) if self.sqlite_path else Path(self.var_dir) / "erp-settings.sqlite3"
 
     @property
+    def simulator_url(self) -> str:
+        """Where the Amazon simulator answers: its own server, or mounted in this one."""
+        return (self.amazon_sim_url or f"{self.public_url.rstrip('/')}/_sim/amazon").rstrip("/")
+
+    @property
     def secure_cookies(self) -> bool:
-        """Cookies are Secure everywhere but a local development address."""
-        host = self.public_url.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
-        return host not in ("localhost", "127.0.0.1", "[::1]")
+        """Cookies are Secure (and HSTS is sent) whenever the public address is HTTPS, as it must be in production."""
+        return self.public_url.startswith("https://")
 
     @property
     def cors_origin_list(self) -> list[str]:
@@ -69,6 +78,11 @@ _ENV_NAMES = {
     "sqlite_busy_timeout_seconds": "SQLITE_BUSY_TIMEOUT_SECONDS",
     "redis_url": "REDIS_URL",
     "amazon_mode": "AMAZON_MODE",
+    "amazon_environment": "AMAZON_ENVIRONMENT",
+    "amazon_sim_url": "AMAZON_SIM_URL",
+    "amazon_timeout_seconds": "AMAZON_TIMEOUT_SECONDS",
+    "amazon_retry_attempts": "AMAZON_RETRY_ATTEMPTS",
+    "amazon_retry_base_seconds": "AMAZON_RETRY_BASE_SECONDS",
     "public_url": "PUBLIC_URL",
     "cors_origins": "CORS_ORIGINS",
     "host": "HOST",

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, get
+from litestar import Litestar, asgi, get
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -16,12 +15,15 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
+from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 from piccolo.querystring import QueryString
 
 from app.accounts.auth import SESSION_COOKIE, SessionAuthMiddleware
 from app.accounts.controller import AuthController
 from app.amazon.controller import AmazonSettingsController
+from app.amazon.credentials_controller import AppCredentialsController
+from app.amazon.oauth_pages import OAuthPagesController
 from app.audit.controller import AuditController
 from app.companies.controller import CompanyController
 from app.config import Settings, get_settings
@@ -29,6 +31,7 @@ from app.editing.controller import EditController
 from app.lib.clock import Clock
 from app.lib.deps import provide_services
 from app.lib.http import EXCEPTION_HANDLERS
+from app.lib.logs import configure_logging
 from app.lib.safety import RequestSafetyMiddleware, origin_of, security_headers
 from app.lib.wire import ErrorBody, Struct
 from app.services import Services, running_services
@@ -59,6 +62,21 @@ async def ready(services: NamedDependency[Services]) -> Health:
     return Health(status="ok")
 
 
+def simulator_mount(config: Settings) -> list[Any]:
+    """The Amazon simulator at /_sim/amazon, in simulator mode only (never in production)."""
+    if config.amazon_mode != "simulator":
+        return []
+    from app.amazon_sim import create_simulator_app
+
+    simulator = create_simulator_app(config.public_url)
+
+    @asgi("/_sim/amazon", is_mount=True, exclude_from_auth=True, include_in_schema=False)
+    async def amazon_simulator(scope: Scope, receive: Receive, send: Send) -> None:
+        await simulator(scope, receive, send)
+
+    return [amazon_simulator]
+
+
 def create_app(config: Settings | None = None, clock: Clock | None = None) -> Litestar:
     config = config or get_settings()
 
@@ -68,7 +86,7 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             app.state.services = services
             yield
 
-    logging.basicConfig(level=config.log_level)
+    configure_logging(config.log_level)
     return Litestar(
         route_handlers=[
             health,
@@ -78,6 +96,9 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             AmazonSettingsController,
             EditController,
             AuditController,
+            AppCredentialsController,
+            OAuthPagesController,
+            *simulator_mount(config),
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,

@@ -8,13 +8,21 @@ from typing import Any
 
 from piccolo.table import Table
 
-from app.amazon.tables import AmazonConnection
-from app.editing.tables import PendingGrant
+from app.amazon.tables import AmazonConnection, IntegrationCredentials
+from app.editing.tables import CredentialsEdit, PendingGrant
 from app.lib.crypto import KEY_ID_LENGTH, KEY_ID_SQL_START, Keyring, SecretError
 
 
 def connection_context(column: str, company_id: int, region: str) -> str:
     return f"amazon_connection.{column}:company={company_id}:region={region}"
+
+
+def credentials_context(account_type: str, environment: str) -> str:
+    return f"integration_credentials.lwa_client_secret:account_type={account_type}:environment={environment}"
+
+
+def credentials_edit_context(edit_id: Any) -> str:
+    return f"credentials_edit.client_secret:edit={edit_id}"
 
 
 def grant_context(column: str, edit_id: Any, region: str) -> str:
@@ -41,6 +49,12 @@ SECRET_COLUMNS: tuple[SecretColumn, ...] = (
     ),
     SecretColumn(PendingGrant, "refresh_token", lambda r: grant_context("refresh_token", r["edit"], r["region"])),
     SecretColumn(PendingGrant, "access_token", lambda r: grant_context("access_token", r["edit"], r["region"])),
+    SecretColumn(
+        IntegrationCredentials,
+        "lwa_client_secret",
+        lambda r: credentials_context(r["account_type"], r["environment"]),
+    ),
+    SecretColumn(CredentialsEdit, "client_secret", lambda r: credentials_edit_context(r["id"])),
 )
 
 

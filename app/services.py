@@ -8,15 +8,24 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+import httpx
 from piccolo.engine import engine_finder
 
 from app.accounts.service import AccountService
+from app.amazon.checks import ConnectionChecker
 from app.amazon.connections import ConnectionService
+from app.amazon.credentials import AppCredentialsService
+from app.amazon.endpoints import AmazonEndpoints
+from app.amazon.lwa import LwaClient
+from app.amazon.oauth import OAuthService
+from app.amazon.retry import Backoff
 from app.amazon.settings import SettingsService
+from app.amazon.spapi import SpApiClient
 from app.audit.service import AuditService
 from app.companies.hierarchy import HierarchyService
 from app.companies.service import CompanyService
 from app.config import Settings
+from app.editing.credentials_edit import CredentialsEditService
 from app.editing.presence import DraftPresence
 from app.editing.service import EditService
 from app.lib.clock import Clock, SystemClock
@@ -41,6 +50,14 @@ class Services:
     accounts: AccountService
     redis: RedisConnection
     limiter: RateLimiter
+    http: httpx.AsyncClient
+    endpoints: AmazonEndpoints
+    lwa: LwaClient
+    spapi: SpApiClient
+    app_credentials: AppCredentialsService
+    credential_edits: CredentialsEditService
+    oauth: OAuthService
+    checker: ConnectionChecker
 
 
 @asynccontextmanager
@@ -54,19 +71,28 @@ async def running_services(config: Settings, clock: Clock | None = None) -> Asyn
     if pooled:
         await engine.start_connection_pool(min_size=1, max_size=10)
     redis: RedisConnection | None = None
+    # One pooled HTTP client for everything that talks to Amazon, with explicit timeouts.
+    http = httpx.AsyncClient(
+        timeout=httpx.Timeout(config.amazon_timeout_seconds, connect=min(5.0, config.amazon_timeout_seconds)),
+        limits=httpx.Limits(max_connections=50, max_keepalive_connections=20),
+        follow_redirects=False,
+    )
     try:
         keyring = load_keyring(config.secret_keys, config.secret_key_file)
         await verify_stored_keys(keyring)
         redis = await open_redis(config.redis_url, config.var_dir)
-        yield build_services(config, keyring, redis, clock or SystemClock())
+        yield build_services(config, keyring, redis, http, clock or SystemClock())
     finally:
+        await http.aclose()
         if redis is not None:
             await redis.close()
         if pooled:
             await engine.close_connection_pool()
 
 
-def build_services(config: Settings, keyring: Keyring, redis: RedisConnection, clock: Clock) -> Services:
+def build_services(
+    config: Settings, keyring: Keyring, redis: RedisConnection, http: httpx.AsyncClient, clock: Clock
+) -> Services:
     hierarchy = HierarchyService()
     audit = AuditService(clock)
     connections = ConnectionService(clock, keyring)
@@ -92,6 +118,20 @@ def build_services(config: Settings, keyring: Keyring, redis: RedisConnection, c
         hash_time_cost=config.password_hash_time_cost,
         hash_memory_kib=config.password_hash_memory_kib,
     )
+    endpoints = AmazonEndpoints(config)
+    backoff = Backoff(attempts=config.amazon_retry_attempts, base_seconds=config.amazon_retry_base_seconds)
+    lwa = LwaClient(http, endpoints, backoff)
+    spapi = SpApiClient(http, endpoints, backoff)
+    app_credentials = AppCredentialsService(clock, keyring)
+    credential_edits = CredentialsEditService(
+        clock, keyring, app_credentials, audit, idle_timeout=timedelta(minutes=config.edit_idle_minutes)
+    )
+    oauth = OAuthService(
+        clock, endpoints, app_credentials, lwa, edits, hierarchy, limiter, audit, config.amazon_environment
+    )
+    checker = ConnectionChecker(
+        clock, hierarchy, amazon_settings, connections, app_credentials, lwa, spapi, audit, config.amazon_environment
+    )
     return Services(
         config=config,
         clock=clock,
@@ -105,4 +145,12 @@ def build_services(config: Settings, keyring: Keyring, redis: RedisConnection, c
         accounts=accounts,
         redis=redis,
         limiter=limiter,
+        http=http,
+        endpoints=endpoints,
+        lwa=lwa,
+        spapi=spapi,
+        app_credentials=app_credentials,
+        credential_edits=credential_edits,
+        oauth=oauth,
+        checker=checker,
     )

@@ -23,6 +23,9 @@ from app.main import create_app
 from app.services import Services
 
 TABLES = (
+    "oauth_flow",
+    "credentials_edit",
+    "integration_credentials",
     "pending_grant",
     "edit_session",
     "audit_event",

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from litestar.connection import ASGIConnection
 from litestar.middleware import AbstractAuthenticationMiddleware, AuthenticationResult
 
-from app.accounts.schemas import CurrentUser, Role, SignedIn
+from app.accounts.schemas import ActiveSession, CurrentUser, Role
 from app.audit.service import Actor
 from app.lib.errors import NotAuthenticated, NotFound, PermissionDenied
 
@@ -31,7 +31,7 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
 
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         token = connection.cookies.get(SESSION_COOKIE)
-        signed_in: SignedIn | None = await connection.app.state.services.accounts.authenticate(token)
+        signed_in: ActiveSession | None = await connection.app.state.services.accounts.authenticate(token)
         if signed_in is None:
             raise NotAuthenticated("Sign in first: your session is missing or has expired.")
         if connection.scope.get("method", "GET") not in SAFE_METHODS:

@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from app.accounts.auth import SESSION_COOKIE, SIGNED_IN
-from app.accounts.schemas import CurrentUser, LoginRequest, SignedIn
+from app.accounts.schemas import ActiveSession, CurrentUser, LoginRequest, SignedIn
 from app.lib.http import error_responses
 from app.services import Services
 
@@ -55,6 +55,6 @@ class AuthController(Controller):
         return Response(None, status_code=204, cookies=[Cookie(key=SESSION_COOKIE, value="", max_age=0, path="/")])
 
     @get("/me", operation_id="me", security=SIGNED_IN, responses=error_responses())
-    async def me(self, request: Request[CurrentUser, SignedIn, Any]) -> SignedIn:
+    async def me(self, request: Request[CurrentUser, ActiveSession, Any]) -> SignedIn:
         """The signed-in user and the session's CSRF token (for a page that was reloaded)."""
-        return request.auth
+        return SignedIn(user=request.auth.user, csrf_token=request.auth.csrf_token)

@@ -27,6 +27,14 @@ class CurrentUser(Struct):
     company_scope: list[int] | None = None
 
 
+class ActiveSession(msgspec.Struct, frozen=True):
+    """What authentication knows about a request's session (internal; never sent as is)."""
+
+    session_id: int
+    user: CurrentUser
+    csrf_token: str
+
+
 class SignedIn(Struct):
     """The user, and the CSRF token to send as X-CSRF-Token with every unsafe request of this session."""
 

@@ -11,7 +11,7 @@ import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.accounts.schemas import CurrentUser, Role, SignedIn
+from app.accounts.schemas import ActiveSession, CurrentUser, Role, SignedIn
 from app.accounts.tables import User, UserSession
 from app.audit.service import Actor, AuditService
 from app.companies.tables import Company
@@ -133,7 +133,7 @@ class AccountService:
         )
         return token, SignedIn(user=current, csrf_token=csrf)
 
-    async def authenticate(self, token: str | None) -> SignedIn | None:
+    async def authenticate(self, token: str | None) -> ActiveSession | None:
         """The session behind a cookie, or None when it is unknown, idle too long, too old or its user deactivated."""
         if not token or len(token) > 128:
             return None
@@ -169,7 +169,7 @@ class AccountService:
             role=row["role"],
             company_scope=_scope(row["company_scope"]),
         )
-        return SignedIn(user=user, csrf_token=row["csrf_token"])
+        return ActiveSession(session_id=row["id"], user=user, csrf_token=row["csrf_token"])
 
     async def logout(self, token: str | None) -> None:
         if token:

@@ -134,6 +134,18 @@ class ConnectionService:
                 setattr(row, column._meta.name, value)
             await row.save()
 
+    async def cache_access_token(self, row: dict[str, Any], access_token: str, expires_at: datetime) -> None:
+        """Keep a fresh access token (encrypted) for reuse; operational state, not a settings change."""
+        await AmazonConnection.update(
+            {
+                AmazonConnection.access_token: self._seal(
+                    "access_token", row["company"], Region(row["region"]), access_token
+                ),
+                AmazonConnection.access_token_expires_at: expires_at,
+                AmazonConnection.updated_at: self.clock.now(),
+            }
+        ).where(AmazonConnection.id == row["id"])
+
     async def discard(self, company_id: int) -> list[Region]:
         """Delete a company's own connections (it became unified); returns the regions it had."""
         removed = (

@@ -1,19 +1,21 @@
-"""HTTP surface of Amazon General Settings: effective settings with sources, and the marketplace catalogue."""
+"""HTTP surface of Amazon General Settings: settings with sources, the connection test, the marketplace catalogue."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get
+from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
 from litestar.params import FromPath
 
-from app.accounts.auth import SIGNED_IN, company_in_scope
+from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
-from app.amazon.regions import MARKETPLACES
+from app.amazon.checks import ConnectionTest
+from app.amazon.regions import MARKETPLACES, Region
 from app.amazon.schemas import AmazonSettings, MarketplaceInfo
 from app.lib.deps import etag, known_id
 from app.lib.http import error_responses
+from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER
 from app.services import Services
 
 
@@ -38,3 +40,21 @@ class AmazonSettingsController(Controller):
             MarketplaceInfo(id=m.id, region=m.region, country_code=m.country_code, name=m.name)
             for m in MARKETPLACES.values()
         ]
+
+    @post(
+        "/companies/{company_id:int}/amazon/regions/{region:str}/refresh",
+        operation_id="testConnection",
+        status_code=200,
+        guards=[requires_role("admin", "support")],
+        responses=error_responses(404, 415, 422),
+    )
+    async def test_connection(
+        self,
+        services: NamedDependency[Services],
+        request: Request[CurrentUser, Any, Any],
+        company_id: FromPath[int],
+        region: FromPath[Region],
+    ) -> ConnectionTest:
+        """Refresh Selling Partner API Access Token: test the connection (on the owner, for a unified member)."""
+        await services.limiter.hit(TOKEN_ACTIONS_PER_USER, str(request.user.id))
+        return await services.checker.check(known_id(company_id), region, actor_of(request))

@@ -91,6 +91,24 @@ class RegionStatus(Struct):
     days_left: int | None = None
 
 
+class AppCredentials(Struct):
+    """The ERP's SP-API application for one account type and environment; the secret only as a fingerprint."""
+
+    account_type: AccountType
+    environment: Literal["production", "sandbox"]
+    configured: bool
+    version: int
+    application_id: str | None = None
+    lwa_client_id: str | None = None
+    client_secret_fingerprint: str | None = None
+    client_secret_expires_at: datetime | None = None
+    days_until_secret_expires: int | None = None
+    redirect_uri: str | None = None
+    draft_app: bool = False
+    updated_at: datetime | None = None
+    updated_by: str | None = None
+
+
 class MarketplaceInfo(Struct):
     id: str
     region: Region

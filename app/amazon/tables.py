@@ -1,11 +1,12 @@
-"""Amazon General Settings per company and one Selling Partner API connection per account owner and region."""
+"""Amazon General Settings, connections per owner and region, the app's credentials and OAuth flows."""
 
 from piccolo.columns import Boolean, ForeignKey, Integer, OnDelete, Serial, Text, Timestamptz, Varchar
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
-from app.accounts.tables import User
+from app.accounts.tables import User, UserSession
 from app.companies.tables import Company
+from app.editing.tables import EditSession
 
 
 class AmazonSettings(Table):
@@ -44,3 +45,39 @@ class AmazonConnection(Table):
     marketplaces_seen = Text(default="[]")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
+
+
+class IntegrationCredentials(Table):
+    """The ERP's own SP-API application per account type and environment; the same for every company."""
+
+    id = Serial(primary_key=True)
+    account_type = Varchar(length=10)
+    environment = Varchar(length=10)
+    application_id = Varchar(length=200)
+    lwa_client_id = Varchar(length=200)
+    lwa_client_secret = Text(null=True, default=None)
+    client_secret_expires_at = Timestamptz(null=True, default=None)
+    redirect_uri = Varchar(length=500)
+    draft_app = Boolean(default=False)
+    version = Integer(default=1)
+    updated_at = Timestamptz(default=TimestamptzNow())
+    updated_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+
+
+class OAuthFlow(Table, tablename="oauth_flow"):
+    """One "Get Selling Partner API token" attempt: a single-use state (stored hashed) bound to draft and session."""
+
+    id = Serial(primary_key=True)
+    state_hash = Varchar(length=64, unique=True, index=True)
+    edit = ForeignKey(EditSession, index=True, on_delete=OnDelete.cascade)
+    session = ForeignKey(UserSession, null=True, on_delete=OnDelete.set_null)
+    user = ForeignKey(User, on_delete=OnDelete.cascade)
+    company = ForeignKey(Company, on_delete=OnDelete.cascade)
+    region = Varchar(length=2)
+    account_type = Varchar(length=10)
+    environment = Varchar(length=10)
+    redirect_uri = Varchar(length=500)
+    origin = Varchar(length=16, default="consent")
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(default=TimestamptzNow())
+    consumed_at = Timestamptz(null=True, default=None)

@@ -11,7 +11,9 @@ from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
-from app.accounts.schemas import CurrentUser
+from app.accounts.schemas import ActiveSession, CurrentUser
+from app.amazon.oauth import AuthorizationStarted
+from app.amazon.regions import Region
 from app.amazon.schemas import AmazonSettings
 from app.editing.schemas import Draft, SaveRequest, SettingsChanges
 from app.lib.deps import etag, known_id
@@ -87,3 +89,20 @@ class EditController(Controller):
         """Save the draft in one transaction; needs If-Match with the version the draft started from."""
         result = await services.edits.save(edit_id, if_match, data or SaveRequest(), actor_of(request))
         return Response(result, headers=etag(result.version))
+
+    @post(
+        "/edits/{edit_id:uuid}/regions/{region:str}/authorize",
+        operation_id="authorizeRegion",
+        status_code=200,
+        responses=error_responses(404, 409, 410, 415, 422),
+    )
+    async def authorize_region(
+        self,
+        services: NamedDependency[Services],
+        request: Request[CurrentUser, ActiveSession, Any],
+        edit_id: FromPath[UUID],
+        region: FromPath[Region],
+    ) -> AuthorizationStarted:
+        """Get Selling Partner API token: a consent URL for the region; the token will wait in this draft."""
+        started, _ = await services.oauth.start(edit_id, region, request.auth, actor_of(request))
+        return started

@@ -78,6 +78,21 @@ class DraftStore:
         )
         return rows
 
+    async def authorizations_in_progress(self, edit_id: uuid.UUID) -> list[dict[str, Any]]:
+        # Imported here: OAuth flows belong to the amazon domain, which builds on this one.
+        from app.amazon.tables import OAuthFlow
+
+        rows: list[dict[str, Any]] = (
+            await OAuthFlow.select(OAuthFlow.region, OAuthFlow.created_at, OAuthFlow.expires_at)
+            .where(
+                (OAuthFlow.edit == edit_id)
+                & OAuthFlow.consumed_at.is_null()
+                & (OAuthFlow.expires_at > self.clock.now())
+            )
+            .order_by(OAuthFlow.created_at)
+        )
+        return rows
+
     async def grant_regions(self, edit_id: uuid.UUID) -> set[Region]:
         rows = await GrantTable.select(GrantTable.region).where(GrantTable.edit == edit_id)
         return {Region(r["region"]) for r in rows}

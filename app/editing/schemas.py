@@ -10,7 +10,7 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from app.amazon.regions import AccountType, Region
-from app.amazon.schemas import Editor
+from app.amazon.schemas import AppCredentials, Editor
 from app.companies.hierarchy import CompanyRef
 from app.lib.wire import Id, InputStruct, Struct
 
@@ -64,6 +64,14 @@ class PendingGrant(Struct):
     seller_changed: bool
 
 
+class AuthorizationInProgress(Struct):
+    """ "Get Selling Partner API token" was started and Amazon has not answered yet."""
+
+    region: Region
+    started_at: datetime
+    expires_at: datetime
+
+
 class Warning(Struct):
     code: str
     message: str
@@ -82,6 +90,7 @@ class Draft(Struct):
     changes: SettingsChanges
     values: DraftValues
     pending_grants: list[PendingGrant]
+    authorizations_in_progress: list[AuthorizationInProgress]
     warnings: list[Warning]
     other_editors: list[Editor]
 
@@ -90,3 +99,31 @@ class SaveRequest(InputStruct):
     """Optional Save body: regions whose new token belongs to a different seller, confirmed on purpose."""
 
     confirm_seller_change: Annotated[list[Region], msgspec.Meta(max_length=3)] = []
+
+
+class CredentialsChanges(InputStruct, omit_defaults=True):
+    """Changes to the app credentials; the secret is write-only and never read back."""
+
+    application_id: (
+        Annotated[str, msgspec.Meta(pattern=r"^amzn1\.(sp\.solution|sellerapps\.app)\.[A-Za-z0-9._-]{1,120}$")]
+        | UnsetType
+    ) = UNSET
+    lwa_client_id: Annotated[str, msgspec.Meta(pattern=r"^amzn1\.[A-Za-z0-9._-]{1,180}$")] | UnsetType = UNSET
+    lwa_client_secret: Annotated[str, msgspec.Meta(pattern=r"^[!-~]{8,512}$")] | UnsetType = UNSET
+    client_secret_expires_at: datetime | UnsetType = UNSET
+    redirect_uri: Annotated[str, msgspec.Meta(pattern=r"^https?://[^\s#]{1,480}$")] | UnsetType = UNSET
+    draft_app: bool | UnsetType = UNSET
+
+
+class CredentialsDraft(Struct):
+    """A draft of one credentials record: its changes, whether a new secret waits in it, and the stored record."""
+
+    id: UUID
+    account_type: AccountType
+    environment: Literal["production", "sandbox"]
+    status: Literal["open", "saved", "cancelled", "expired"]
+    base_version: int
+    expires_at: datetime
+    changes: CredentialsChanges
+    new_secret_fingerprint: str | None
+    current: AppCredentials

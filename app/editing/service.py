@@ -19,7 +19,7 @@ from app.editing.drafts import CHANGES, DraftStore, merge, without_unchanged
 from app.editing.presence import DraftPresence
 from app.editing.rules import DraftRules
 from app.editing.save import SaveTransaction
-from app.editing.schemas import Draft, PendingGrant, SaveRequest, SettingsChanges
+from app.editing.schemas import AuthorizationInProgress, Draft, PendingGrant, SaveRequest, SettingsChanges
 from app.editing.tables import EditSession
 from app.editing.tables import PendingGrant as GrantTable
 from app.lib.clock import Clock
@@ -72,6 +72,10 @@ class EditService:
             await draft.save()
             row = (await EditSession.select().where(EditSession.id == draft.id))[0]
         return await self._view(row, actor), True
+
+    @staticmethod
+    def changes_of(draft_row: dict[str, Any]) -> SettingsChanges:
+        return CHANGES.decode(draft_row["changes"])
 
     async def company_of(self, edit_id: uuid.UUID | str, user_id: int) -> int | None:
         """The company a user's draft edits (None when there is no such draft of theirs)."""
@@ -192,6 +196,12 @@ class EditService:
                     seller_changed=bool(g["seller_changed"]),
                 )
                 for g in grants
+            ],
+            authorizations_in_progress=[
+                AuthorizationInProgress(
+                    region=Region(f["region"]), started_at=f["created_at"], expires_at=f["expires_at"]
+                )
+                for f in await self.drafts.authorizations_in_progress(row["id"])
             ],
             warnings=evaluation.warnings,
             other_editors=editors,

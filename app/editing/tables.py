@@ -35,3 +35,19 @@ class PendingGrant(Table):
     access_token_expires_at = Timestamptz(null=True, default=None)
     obtained_at = Timestamptz()
     seller_changed = Boolean(default=False)
+
+
+class CredentialsEdit(Table):
+    """An admin's draft of one IntegrationCredentials record; a new client secret waits here encrypted."""
+
+    id = UUID(primary_key=True)
+    account_type = Varchar(length=10)
+    environment = Varchar(length=10)
+    user = ForeignKey(User, index=True, on_delete=OnDelete.cascade)
+    base_version = Integer()
+    changes = Text(default="{}")
+    client_secret = Text(null=True, default=None)
+    status = Varchar(length=16, default="open")
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(default=TimestamptzNow())
+    closed_at = Timestamptz(null=True, default=None)

@@ -82,7 +82,44 @@ class TooManyRequests(DomainError):
         self.retry_after = retry_after
 
 
-class AmazonUnavailable(DomainError):
-    """Amazon failed transiently (5xx, timeout, throttling, malformed answer)."""
+class AmazonError(DomainError):
+    """Amazon answered, or failed to; the base of every error about Amazon."""
+
+    code = "amazon_error"
+
+
+class AmazonRefused(AmazonError):
+    """Login with Amazon refused a request: `lwa_error` is Amazon's code, `grant` what it refused (code/refresh)."""
+
+    code = "amazon_refused"
+
+    def __init__(self, message: str, *, lwa_error: str, grant: str | None = None) -> None:
+        super().__init__(message, code=lwa_error)
+        self.lwa_error = lwa_error
+        self.grant = grant
+
+
+class SpApiDenied(AmazonError):
+    """SP-API answered 403; `expired` tells an expired access token from a refusal (wrong region or role)."""
+
+    code = "sp_api_denied"
+
+    def __init__(self, message: str, *, expired: bool) -> None:
+        super().__init__(message)
+        self.expired = expired
+
+
+class AmazonUnavailable(AmazonError):
+    """Amazon failed transiently (5xx, throttling, malformed answer); retry later, after `retry_after` if known."""
 
     code = "amazon_unavailable"
+
+    def __init__(self, message: str, *, retry_after: float | None = None, code: str | None = None) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+
+
+class AmazonTimeout(AmazonUnavailable):
+    """Amazon did not answer in time."""
+
+    code = "amazon_timeout"

@@ -28,6 +28,9 @@ STATUS_BY_ERROR: dict[type[errors.DomainError], int] = {
     errors.RuleViolation: 422,
     errors.PreconditionRequired: 428,
     errors.TooManyRequests: 429,
+    errors.AmazonRefused: 502,
+    errors.SpApiDenied: 502,
+    errors.AmazonTimeout: 504,
     errors.AmazonUnavailable: 503,
 }
 
@@ -56,7 +59,7 @@ def _wire_name(key: str) -> str:
     return _SNAKE.sub(lambda m: m.group(1).upper(), key)
 
 
-def _status_of(exc: errors.DomainError) -> int:
+def status_of(exc: errors.DomainError) -> int:
     for cls in type(exc).__mro__:
         if cls in STATUS_BY_ERROR:
             return STATUS_BY_ERROR[cls]
@@ -69,7 +72,7 @@ def _respond(status: int, body: ErrorBody, headers: dict[str, str] | None = None
 
 def domain_error_handler(_: Request[Any, Any, Any], exc: errors.DomainError) -> Response[ErrorBody]:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.TooManyRequests) else None
-    return _respond(_status_of(exc), ErrorBody(error=exc.code, message=exc.message, fields=exc.fields), headers)
+    return _respond(status_of(exc), ErrorBody(error=exc.code, message=exc.message, fields=exc.fields), headers)
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:
@@ -128,7 +131,9 @@ _DESCRIPTIONS = {
     422: "Breaks a domain rule; `fields` names the field",
     428: "If-Match is required",
     429: "Too many attempts; see Retry-After",
-    503: "A dependency (database, Redis, Amazon) is unavailable",
+    502: "Amazon refused the request; `error` is Amazon's code",
+    503: "Amazon is unavailable; try again later",
+    504: "Amazon did not answer in time",
 }
 
 
