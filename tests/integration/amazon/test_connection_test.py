@@ -1,0 +1,165 @@
+"""Refresh Selling Partner API Access Token: the connection test and its verdicts, over real HTTP to the simulator."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from app.amazon.tables import AmazonConnection
+from app.amazon_sim.seed import SELLER_APP
+from tests.amazon_sim_admin import AmazonSimulator
+from tests.fixtures import Browser, BrowserFactory
+from tests.helpers import connection, create_company, save, settings_of
+from tests.integration.amazon.flows import get_token
+
+
+async def _connected(admin: Browser, amazon: AmazonSimulator, seller: str = "A1SIMNASELLER1") -> dict[str, Any]:
+    us = await create_company(admin, "US-01")
+    ca = await create_company(admin, "CA-01", parent=us["id"], unified=True)
+    draft = await get_token(admin, amazon, us["id"], "NA", seller)
+    await admin.patch(f"/api/edits/{draft['id']}", json={"marketplaceIds": ["ATVPDKIKX0DER", "A2Q3Y263D00KWC"]})
+    assert (await save(admin, draft)).status_code == 200
+    return {"us": us["id"], "ca": ca["id"]}
+
+
+async def _test(client: Browser, company_id: int, region: str = "NA") -> dict[str, Any]:
+    response = await client.post(f"/api/companies/{company_id}/amazon/regions/{region}/refresh")
+    assert response.status_code == 200, response.text
+    result: dict[str, Any] = response.json()
+    return result
+
+
+async def test_support_tests_a_member_and_it_runs_on_the_owner(
+    admin: Browser, amazon: AmazonSimulator, browser_factory: BrowserFactory
+) -> None:
+    ids = await _connected(admin, amazon)
+    before = await AmazonConnection.select().first()
+    support = await browser_factory("support", "sam", "Sam Support")
+
+    result = await _test(support, ids["ca"])
+    after = await AmazonConnection.select().first()
+    settings = await settings_of(admin, ids["us"])
+
+    assert result["verdict"] == "ok"
+    assert result["ranOn"] == {"id": ids["us"], "code": "US-01"}
+    assert result["ranOnOwner"] is True
+    assert result["marketplacesSeen"] == ["A1AM78C64UM0Y8", "A2EUQ1WTGCTBG2", "ATVPDKIKX0DER"]
+    assert result["accessTokenExpiresAt"]
+    assert before is not None
+    assert after is not None
+    assert after["refresh_token"] == before["refresh_token"]
+    assert after["authorized_at"] == before["authorized_at"]
+    assert after["access_token"] != before["access_token"]
+    assert after["last_checked_at"] is not None
+    assert settings["version"] == 2
+    assert connection(settings, "NA")["marketplacesSeen"] == result["marketplacesSeen"]
+    events = (await admin.get(f"/api/companies/{ids['ca']}/audit")).json()["items"]
+    assert events[0]["action"] == "connection.tested"
+    assert "ran on US-01" in events[0]["summary"]
+
+
+async def test_a_configured_marketplace_amazon_does_not_list_is_a_warning(
+    admin: Browser, amazon: AmazonSimulator
+) -> None:
+    ids = await _connected(admin, amazon)
+
+    result = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "ok"
+    assert len(result["warnings"]) == 1
+    assert "Brazil" in result["warnings"][0]
+
+
+async def test_a_revoked_authorization_needs_reauthorization(admin: Browser, amazon: AmazonSimulator) -> None:
+    ids = await _connected(admin, amazon)
+    await amazon.revoke("A1SIMNASELLER1")
+
+    result = await _test(admin, ids["ca"])
+    shown = connection(await settings_of(admin, ids["ca"]), "NA")
+
+    assert result["verdict"] == "reauthorization_required"
+    assert "Get Selling Partner API token" in result["action"]
+    assert shown["status"] == "reauthorization_required"
+    stored = await AmazonConnection.select().first()
+    assert stored is not None
+    assert stored["refresh_token"]
+
+
+async def test_an_expired_client_secret_means_fixing_the_app_credentials(
+    admin: Browser, amazon: AmazonSimulator
+) -> None:
+    ids = await _connected(admin, amazon)
+    await amazon.expire_secret(SELLER_APP.client_id)
+
+    result = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "app_credentials_invalid"
+    assert "app credentials" in result["action"]
+    assert connection(await settings_of(admin, ids["us"]), "NA")["status"] == "error"
+
+
+async def test_a_login_to_the_wrong_region_shows_up(admin: Browser, amazon: AmazonSimulator) -> None:
+    ids = await _connected(admin, amazon)
+    # An EU account authorized for the NA connection: the token works at LWA but SP-API NA refuses it.
+    draft = await get_token(admin, amazon, ids["us"], "NA", "A1SIMEUSELLER1")
+    await save(admin, draft, {"confirmSellerChange": ["NA"]})
+
+    result = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "wrong_region_or_role"
+    assert "region" in result["message"]
+
+
+@pytest.mark.parametrize(
+    ("target", "kind", "options"),
+    [
+        ("lwa", "error", {"status": 503, "count": 10}),
+        ("sp-api", "error", {"status": 500, "count": 10}),
+        ("sp-api", "throttle", {"count": 10}),
+        ("sp-api", "malformed", {"count": 10}),
+        ("lwa", "timeout", {"seconds": 4, "count": 1}),
+    ],
+)
+async def test_amazon_failures_say_try_later(
+    admin: Browser, amazon: AmazonSimulator, target: str, kind: str, options: dict[str, Any]
+) -> None:
+    ids = await _connected(admin, amazon)
+    await amazon.fault(target, kind, **options)
+
+    result = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "amazon_unavailable"
+    assert result["action"] == "Try again in a few minutes."
+    assert connection(await settings_of(admin, ids["us"]), "NA")["status"] == "error"
+
+
+async def test_a_single_5xx_is_retried_and_the_test_passes(admin: Browser, amazon: AmazonSimulator) -> None:
+    ids = await _connected(admin, amazon)
+    await amazon.fault("sp-api", "error", status=503, count=1)
+
+    result = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "ok"
+
+
+async def test_not_connected_is_a_clear_422(admin: Browser) -> None:
+    us = await create_company(admin, "US-01")
+
+    response = await admin.post(f"/api/companies/{us['id']}/amazon/regions/EU/refresh")
+
+    assert response.status_code == 422
+    assert "get a token first" in response.json()["message"]
+
+
+async def test_viewers_cannot_test(admin: Browser, amazon: AmazonSimulator, browser_factory: BrowserFactory) -> None:
+    ids = await _connected(admin, amazon)
+    viewer = await browser_factory("viewer")
+
+    assert (await viewer.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")).status_code == 403
+
+
+async def test_an_unknown_region_is_a_400(admin: Browser) -> None:
+    us = await create_company(admin, "US-01")
+
+    assert (await admin.post(f"/api/companies/{us['id']}/amazon/regions/XX/refresh")).status_code in (400, 404)

@@ -1,0 +1,93 @@
+"""Renewal started from Seller Central: Amazon opens our Log-in URI, the token waits in a draft of the company."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+
+from app.editing.tables import PendingGrant
+from tests.amazon_browser import local, read_form, submit
+from tests.amazon_sim_admin import AmazonSimulator
+from tests.fixtures import Browser, BrowserFactory
+from tests.helpers import connection, create_company, save
+from tests.integration.amazon.flows import get_token
+
+
+async def _reauthorize_at_amazon(amazon: AmazonSimulator, seller: str) -> str:
+    """Seller Central, Manage Your Apps, Re-Authorize: Amazon sends the browser to our Log-in URI."""
+    answer = await amazon.http.get(
+        "/central/sellercentral.amazon.com/apps/manage/reauthorize",
+        params={"application_id": "amzn1.sp.solution.sim-seller-app", "selling_partner_id": seller},
+    )
+    assert answer.status_code in (302, 303), answer.text[:300]
+    location: str = answer.headers["location"]
+    return location
+
+
+async def test_renewal_from_seller_central_puts_the_token_into_a_draft(admin: Browser, amazon: AmazonSimulator) -> None:
+    us = await create_company(admin, "US-01")
+    await save(admin, await get_token(admin, amazon, us["id"], "NA", "A1SIMNASELLER1"))
+
+    login_uri = await _reauthorize_at_amazon(amazon, "A1SIMNASELLER1")
+    ours = await admin.get(local(login_uri))
+    assert ours.status_code == 302, ours.text
+    async with httpx.AsyncClient(timeout=30) as browser:
+        page = await browser.get(ours.headers["location"])
+        back = await submit(browser, str(page.url), page.text, "A1SIMNASELLER1")
+    callback = await admin.get(local(back.headers["location"]))
+    drafts = await admin.post(f"/api/companies/{us['id']}/amazon/edits")
+
+    assert urlsplit(login_uri).path == "/oauth/amazon/login"
+    assert parse_qs(urlsplit(ours.headers["location"]).query)["redirect_uri"] == [
+        "http://testserver.local/oauth/amazon/callback"
+    ]
+    assert callback.status_code == 200
+    draft = drafts.json()
+    assert [g["sellingPartnerId"] for g in draft["pendingGrants"]] == ["A1SIMNASELLER1"]
+    saved = await save(admin, draft)
+    assert connection(saved.json(), "NA")["status"] == "active"
+
+
+async def test_an_unknown_seller_gets_a_clear_page_and_nothing_is_stored(
+    admin: Browser, amazon: AmazonSimulator
+) -> None:
+    await create_company(admin, "US-01")
+    login_uri = await _reauthorize_at_amazon(amazon, "A1SIMNASELLER1")
+
+    page = await admin.get(local(login_uri))
+
+    assert page.status_code == 404
+    assert "No company here is connected to selling partner A1SIMNASELLER1" in page.text
+    assert await PendingGrant.count() == 0
+
+
+async def test_a_signed_out_visitor_is_sent_to_sign_in_first(
+    admin: Browser, amazon: AmazonSimulator, browser_factory: BrowserFactory
+) -> None:
+    us = await create_company(admin, "US-01")
+    await save(admin, await get_token(admin, amazon, us["id"], "NA", "A1SIMNASELLER1"))
+    login_uri = await _reauthorize_at_amazon(amazon, "A1SIMNASELLER1")
+
+    page = await (await browser_factory(None)).get(local(login_uri))
+
+    assert page.status_code == 302
+    assert page.headers["location"].startswith("/login?next=%2Foauth%2Famazon%2Flogin")
+
+
+async def test_a_callback_uri_that_is_not_amazons_is_refused(admin: Browser, amazon: AmazonSimulator) -> None:
+    us = await create_company(admin, "US-01")
+    await save(admin, await get_token(admin, amazon, us["id"], "NA", "A1SIMNASELLER1"))
+
+    page = await admin.get(
+        "/oauth/amazon/login",
+        params={
+            "amazon_callback_uri": "https://evil.example/steal",
+            "amazon_state": "x",
+            "selling_partner_id": "A1SIMNASELLER1",
+        },
+    )
+
+    assert page.status_code == 400
+    assert "not Amazon's" in page.text
+    assert read_form(page.text).action is None
