@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
 
-from litestar import Litestar, asgi, get
+from litestar import Litestar, get
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -15,7 +15,6 @@ from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
-from litestar.types import Receive, Scope, Send
 from piccolo.engine import engine_finder
 from piccolo.querystring import QueryString
 
@@ -66,15 +65,9 @@ def simulator_mount(config: Settings) -> list[Any]:
     """The Amazon simulator at /_sim/amazon, in simulator mode only (never in production)."""
     if config.amazon_mode != "simulator":
         return []
-    from app.amazon_sim import create_simulator_app
+    from app.amazon_sim import mount_simulator
 
-    simulator = create_simulator_app(config.public_url)
-
-    @asgi("/_sim/amazon", is_mount=True, exclude_from_auth=True, include_in_schema=False)
-    async def amazon_simulator(scope: Scope, receive: Receive, send: Send) -> None:
-        await simulator(scope, receive, send)
-
-    return [amazon_simulator]
+    return [mount_simulator(config.public_url)]
 
 
 def create_app(config: Settings | None = None, clock: Clock | None = None) -> Litestar:

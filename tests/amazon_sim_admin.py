@@ -53,7 +53,10 @@ async def install_app_credentials(services: Services, public_url: str) -> None:
     """The ERP's credentials for the simulator's default seller and vendor apps."""
     for account_type, app in (("seller", SELLER_APP), ("vendor", VENDOR_APP)):
         await services.app_credentials.install(
-            account_type, services.config.amazon_environment, application_id=app.application_id,
-            client_id=app.client_id, client_secret=app.client_secret,
+            account_type,
+            services.config.amazon_environment,
+            application_id=app.application_id,
+            client_id=app.client_id,
+            client_secret=app.client_secret,
             redirect_uri=f"{public_url}/oauth/amazon/callback",
         )

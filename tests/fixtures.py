@@ -21,6 +21,7 @@ from app.lib.clock import MovableClock
 from app.lib.database import is_sqlite
 from app.main import create_app
 from app.services import Services
+from tests.amazon_sim_admin import AmazonSimulator, install_app_credentials
 
 TABLES = (
     "oauth_flow",
@@ -91,6 +92,16 @@ async def clean(request: pytest.FixtureRequest, clock: MovableClock) -> None:
     if "app" in request.fixturenames:
         await request.getfixturevalue("app").state.services.redis.client.flushdb()
     clock.offset = timedelta(0)
+
+
+@pytest.fixture
+async def amazon(services: Services) -> AsyncIterator[AmazonSimulator]:
+    """The running Amazon simulator, reset, with the ERP's app credentials for its default apps."""
+    simulator = AmazonSimulator(services.config.simulator_url)
+    await simulator.reset()
+    await install_app_credentials(services, services.config.public_url)
+    yield simulator
+    await simulator.close()
 
 
 @pytest.fixture

@@ -54,6 +54,12 @@ def requires_role(*roles: Role) -> Any:
     return guard
 
 
+def unscoped_only(connection: ASGIConnection[Any, CurrentUser, Any, Any], _: BaseRouteHandler) -> None:
+    """App-wide settings are for users not limited to some companies."""
+    if connection.user.company_scope is not None:
+        raise PermissionDenied("Only users who manage every company may change app-wide settings.")
+
+
 async def company_in_scope(connection: ASGIConnection[Any, CurrentUser, Any, Any], _: BaseRouteHandler) -> None:
     """A user limited to some companies sees nothing else: any other company (or draft of one) is a 404."""
     user = connection.user

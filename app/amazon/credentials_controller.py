@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import FromPath, HeaderParameter, JSONBody
 
-from app.accounts.auth import SIGNED_IN, actor_of, requires_role
+from app.accounts.auth import SIGNED_IN, actor_of, requires_role, unscoped_only
 from app.accounts.schemas import CurrentUser
 from app.amazon.regions import AccountType
 from app.amazon.schemas import AppCredentials
@@ -26,7 +26,7 @@ class AppCredentialsController(Controller):
     path = "/api/integration-credentials"
     tags = ["app credentials"]
     security = SIGNED_IN
-    guards = [requires_role("admin")]
+    guards = [requires_role("admin"), unscoped_only]
 
     @get("/", operation_id="listAppCredentials", responses=error_responses())
     async def list_credentials(self, services: NamedDependency[Services]) -> list[AppCredentials]:

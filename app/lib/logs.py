@@ -23,3 +23,5 @@ def configure_logging(level: str) -> None:
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for name in ("uvicorn.access", "uvicorn.error", "httpx"):
         logging.getLogger(name).addFilter(RedactOAuthQueries())
+    # httpcore's debug lines carry raw headers (Location with codes and states, access-token headers).
+    logging.getLogger("httpcore").setLevel(logging.WARNING)

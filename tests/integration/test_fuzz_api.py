@@ -55,38 +55,42 @@ async def test_schemathesis_finds_no_failure(
         "SCHEMATHESIS_HOOKS": "tests.fuzz_hooks",
         "PYTHONPATH": PROJECT_ROOT,
     }
-    server = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "app.cli", "serve", env=env, stdout=PIPE, stderr=STDOUT
-    )
-    try:
-        await _wait_until_up(base, server)
-        fuzzer = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "schemathesis.cli",
-            "run",
-            f"{base}/schema/openapi.json",
-            "--checks",
-            CHECKS,
-            "--exclude-operation-id",
-            "logout",
-            "--max-examples",
-            "60",
-            "--seed",
-            "20261123",
-            "--workers",
-            "1",
-            "--report-dir",
-            str(tmp_path),
-            "--no-color",
-            env=env,
-            stdout=PIPE,
-            stderr=STDOUT,
+    # The server's log goes to a file: a pipe nobody reads would fill up and stall the server.
+    server_log = tmp_path / "server.log"
+    with server_log.open("wb") as log_file:
+        server = await asyncio.create_subprocess_exec(
+            sys.executable, "-m", "app.cli", "serve", env=env, stdout=log_file, stderr=STDOUT
         )
-        output_bytes, _ = await asyncio.wait_for(fuzzer.communicate(), timeout=900)
-    finally:
-        server.terminate()
-        server_output, _ = await server.communicate()
+        try:
+            await _wait_until_up(base, server)
+            fuzzer = await asyncio.create_subprocess_exec(
+                sys.executable,
+                "-m",
+                "schemathesis.cli",
+                "run",
+                f"{base}/schema/openapi.json",
+                "--checks",
+                CHECKS,
+                "--exclude-operation-id",
+                "logout",
+                "--max-examples",
+                "60",
+                "--seed",
+                "20261123",
+                "--workers",
+                "1",
+                "--report-dir",
+                str(tmp_path),
+                "--no-color",
+                env=env,
+                stdout=PIPE,
+                stderr=STDOUT,
+            )
+            output_bytes, _ = await asyncio.wait_for(fuzzer.communicate(), timeout=900)
+        finally:
+            server.terminate()
+            await server.wait()
+    server_output = await asyncio.to_thread(server_log.read_bytes)
     output = output_bytes.decode()
     cases = re.search(r"(\d[\d,]*) generated", output)
     # Kept for the record (and for debugging a failure): the whole Schemathesis report.

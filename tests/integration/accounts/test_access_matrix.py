@@ -72,6 +72,18 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         None,
         {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 404},
     ),
+    "POST /api/edits/{edit_id:uuid}/regions/{region:str}/authorize": (
+        "POST",
+        "/api/edits/{edit}/regions/NA/authorize",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 422, "scoped": 404},
+    ),
+    "POST /api/companies/{company_id:int}/amazon/regions/{region:str}/refresh": (
+        "POST",
+        "/api/companies/{us}/amazon/regions/NA/refresh",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 422, "admin": 422, "scoped": 404},
+    ),
     "GET /api/edits/{edit_id:uuid}": (
         "GET",
         "/api/edits/{edit}",
@@ -95,6 +107,44 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         "/api/edits/{other_edit}",
         None,
         {"anonymous": 401, "viewer": 403, "support": 403, "admin": 204, "scoped": 404},
+    ),
+    "GET /oauth/amazon/callback": ("GET", "/oauth/amazon/callback", None, dict.fromkeys(CALLERS, 400)),
+    "GET /oauth/amazon/login": ("GET", "/oauth/amazon/login", None, dict.fromkeys(CALLERS, 400)),
+    "GET /api/integration-credentials": (
+        "GET",
+        "/api/integration-credentials",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 403},
+    ),
+    "POST /api/integration-credentials/{account_type:str}/{environment:str}/edits": (
+        "POST",
+        "/api/integration-credentials/seller/sandbox/edits",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 403},
+    ),
+    "GET /api/integration-credentials/edits/{edit_id:uuid}": (
+        "GET",
+        "/api/integration-credentials/edits/{cred_edit}",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 403},
+    ),
+    "PATCH /api/integration-credentials/edits/{edit_id:uuid}": (
+        "PATCH",
+        "/api/integration-credentials/edits/{cred_edit}",
+        {"draftApp": True},
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 403},
+    ),
+    "POST /api/integration-credentials/edits/{edit_id:uuid}/save": (
+        "POST",
+        "/api/integration-credentials/edits/{cred_edit}/save",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 422, "scoped": 403},
+    ),
+    "DELETE /api/integration-credentials/edits/{edit_id:uuid}": (
+        "DELETE",
+        "/api/integration-credentials/edits/{cred_edit}",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 204, "scoped": 403},
     ),
     "POST /api/auth/logout": (
         "POST",
@@ -137,12 +187,23 @@ async def test_each_caller_gets_what_its_role_and_scope_allow(
     admin = callers["admin"]
     edit = await begin_edit(admin, us["id"])
     other_edit = await begin_edit(admin, mx["id"])
-    values = {"us": us["id"], "edit": edit["id"], "other_edit": other_edit["id"], "caller": caller.upper()}
+    cred_edit = (await admin.post("/api/integration-credentials/seller/sandbox/edits")).json()
+    values = {
+        "us": us["id"],
+        "edit": edit["id"],
+        "other_edit": other_edit["id"],
+        "cred_edit": cred_edit["id"],
+        "caller": caller.upper(),
+    }
 
     seen = {}
     for name, (method, template, body, expected) in MATRIX.items():
         path = template.format(**values)
-        headers = {"If-Match": f'"{edit["baseVersion"]}"'} if name.endswith("/save") else {}
+        headers = (
+            {"If-Match": '"0"' if "credentials" in name else f'"{edit["baseVersion"]}"'}
+            if name.endswith("/save")
+            else {}
+        )
         payload = {k: v.format(**values) if isinstance(v, str) else v for k, v in body.items()} if body else None
         response = await client.request(method, path, json=payload, headers=headers)
         seen[name] = response.status_code

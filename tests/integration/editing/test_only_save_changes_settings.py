@@ -7,13 +7,24 @@ from typing import Any
 from litestar import Litestar
 
 from app.amazon.regions import Region
-from app.amazon.tables import AmazonConnection, AmazonSettings
+from app.amazon.tables import AmazonConnection, AmazonSettings, IntegrationCredentials
 from app.companies.tables import Company
 from app.services import Services
+from tests.amazon_sim_admin import AmazonSimulator
 from tests.fixtures import Browser
 from tests.helpers import begin_edit, change, connect, create_company, save
 
-SAVE = "POST /api/edits/{edit_id:uuid}/save"
+SAVES = {"POST /api/edits/{edit_id:uuid}/save", "POST /api/integration-credentials/edits/{edit_id:uuid}/save"}
+# What a connection test may update is operational state (last check, token cache), not settings.
+CONNECTION_SETTINGS = (
+    AmazonConnection.id,
+    AmazonConnection.company,
+    AmazonConnection.region,
+    AmazonConnection.selling_partner_id,
+    AmazonConnection.refresh_token,
+    AmazonConnection.authorized_at,
+    AmazonConnection.authorization_expires_at,
+)
 
 
 def routes_of(app: Litestar) -> set[str]:
@@ -21,7 +32,7 @@ def routes_of(app: Litestar) -> set[str]:
     for route in app.routes:
         for handler in getattr(route, "route_handlers", []):
             for method in handler.http_methods:
-                if method not in ("HEAD", "OPTIONS"):
+                if method not in ("HEAD", "OPTIONS") and not route.path.startswith("/_sim/"):
                     found.add(f"{method} {route.path}")
     return found
 
@@ -29,16 +40,18 @@ def routes_of(app: Litestar) -> set[str]:
 async def stored_settings(company_ids: list[int]) -> list[Any]:
     companies = await Company.select(Company.id, Company.parent, Company.unified).where(Company.id.is_in(company_ids))
     settings = await AmazonSettings.select().where(AmazonSettings.company.is_in(company_ids))
-    connections = await AmazonConnection.select().where(AmazonConnection.company.is_in(company_ids))
+    connections = await AmazonConnection.select(*CONNECTION_SETTINGS).where(AmazonConnection.company.is_in(company_ids))
+    credentials = await IntegrationCredentials.select()
     return [
         sorted(companies, key=lambda r: r["id"]),
         sorted(settings, key=lambda r: r["id"]),
         sorted(connections, key=lambda r: r["id"]),
+        sorted(credentials, key=lambda r: r["id"]),
     ]
 
 
 async def test_every_route_but_save_leaves_stored_settings_unchanged(
-    app: Litestar, admin: Browser, services: Services
+    app: Litestar, admin: Browser, services: Services, amazon: AmazonSimulator
 ) -> None:
     us = await create_company(admin, "US-01")
     ca = await create_company(admin, "CA-01", parent=us["id"], unified=True)
@@ -46,7 +59,9 @@ async def test_every_route_but_save_leaves_stored_settings_unchanged(
     ids = [us["id"], ca["id"]]
     draft = await begin_edit(admin, us["id"])
     drafts = {"edit_id": draft["id"]}
+    credentials_draft = (await admin.post("/api/integration-credentials/seller/production/edits")).json()
     before = await stored_settings(ids)
+    cred = f"/api/integration-credentials/edits/{credentials_draft['id']}"
 
     calls = {
         "GET /health": lambda: admin.get("/health"),
@@ -66,12 +81,29 @@ async def test_every_route_but_save_leaves_stored_settings_unchanged(
             admin, drafts["edit_id"], enabled=True, accountType="vendor", marketplaceIds=["ATVPDKIKX0DER"]
         ),
         "GET /api/companies/{company_id:int}/audit": lambda: admin.get(f"/api/companies/{us['id']}/audit"),
+        "POST /api/edits/{edit_id:uuid}/regions/{region:str}/authorize": lambda: admin.post(
+            f"/api/edits/{drafts['edit_id']}/regions/NA/authorize"
+        ),
+        "POST /api/companies/{company_id:int}/amazon/regions/{region:str}/refresh": lambda: admin.post(
+            f"/api/companies/{ca['id']}/amazon/regions/NA/refresh"
+        ),
+        "GET /oauth/amazon/callback": lambda: admin.get("/oauth/amazon/callback", params={"state": "x"}),
+        "GET /oauth/amazon/login": lambda: admin.get("/oauth/amazon/login"),
+        "GET /api/integration-credentials": lambda: admin.get("/api/integration-credentials"),
+        "POST /api/integration-credentials/{account_type:str}/{environment:str}/edits": lambda: admin.post(
+            "/api/integration-credentials/seller/production/edits"
+        ),
+        "GET /api/integration-credentials/edits/{edit_id:uuid}": lambda: admin.get(cred),
+        "PATCH /api/integration-credentials/edits/{edit_id:uuid}": lambda: admin.patch(
+            cred, json={"draftApp": True, "lwaClientSecret": "a-brand-new-secret"}
+        ),
+        "DELETE /api/integration-credentials/edits/{edit_id:uuid}": lambda: admin.delete(cred),
         "DELETE /api/edits/{edit_id:uuid}": lambda: admin.delete(f"/api/edits/{drafts['edit_id']}"),
         "POST /api/auth/logout": lambda: admin.post("/api/auth/logout"),
     }
     documentation = {r for r in routes_of(app) if r.split(" ", 1)[1].startswith("/schema")}
 
-    assert routes_of(app) - documentation == set(calls) | {SAVE}, "classify every new route in this test"
+    assert routes_of(app) - documentation == set(calls) | SAVES, "classify every new route in this test"
     for name, call in calls.items():
         response = await call()
         assert response.status_code < 500, (name, response.text)

@@ -1,0 +1,191 @@
+"""TokenProvider: access tokens for (company, region) that refresh by themselves, once, however many ask."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+import redis.asyncio as aioredis
+from redis.exceptions import LockError
+
+from app.amazon.connections import ConnectionService
+from app.amazon.credentials import AppCredentialsService
+from app.amazon.lwa import LwaClient
+from app.amazon.regions import Region
+from app.amazon.settings import SettingsService
+from app.amazon.status import CheckResult
+from app.amazon.tables import AmazonConnection
+from app.companies.hierarchy import HierarchyService
+from app.lib.clock import Clock
+from app.lib.errors import AmazonRefused, AmazonUnavailable, DomainError, RuleViolation
+
+log = logging.getLogger(__name__)
+SKEW = timedelta(minutes=5)
+LOCK_TIMEOUT_SECONDS = 30
+COOLDOWN_SECONDS = 60
+
+
+class ReauthorizationRequired(DomainError):
+    """Amazon refused the refresh token (revoked or expired): nothing will work until someone re-authorizes."""
+
+    code = "reauthorization_required"
+
+
+class TokenUnavailable(DomainError):
+    """No token now for a transient reason; try again after `retry_after` seconds."""
+
+    code = "token_unavailable"
+
+    def __init__(self, message: str, *, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+@dataclass
+class _Cached:
+    token: str
+    expires_at: datetime
+
+
+class TokenProvider:
+    """Owner → in-process cache → database → single flight (one future per process, one Redis lock overall)."""
+
+    def __init__(
+        self,
+        clock: Clock,
+        redis: aioredis.Redis,
+        hierarchy: HierarchyService,
+        settings: SettingsService,
+        connections: ConnectionService,
+        credentials: AppCredentialsService,
+        lwa: LwaClient,
+        environment: str,
+        on_reauthorization_required: Any = None,
+    ) -> None:
+        self.clock = clock
+        self.redis = redis
+        self.hierarchy = hierarchy
+        self.settings = settings
+        self.connections = connections
+        self.credentials = credentials
+        self.lwa = lwa
+        self.environment = environment
+        self.on_reauthorization_required = on_reauthorization_required
+        self._owners: dict[int, int] = {}
+        self._tokens: dict[tuple[int, Region], _Cached] = {}
+        self._flights: dict[tuple[int, Region], asyncio.Future[str]] = {}
+
+    def forget(self, company_ids: list[int] | None = None) -> None:
+        """Drop cached owners and tokens (after a Save); None forgets everything."""
+        if company_ids is None:
+            self._owners.clear()
+            self._tokens.clear()
+            return
+        for company_id in company_ids:
+            owner = self._owners.pop(company_id, None)
+            for key in [k for k in self._tokens if k[0] in (company_id, owner)]:
+                del self._tokens[key]
+
+    async def owner_of(self, company_id: int) -> int:
+        owner = self._owners.get(company_id)
+        if owner is None:
+            ref = await self.hierarchy.account_owner(company_id)
+            if ref is None:
+                raise RuleViolation(f"Company {company_id} does not exist.", code="unknown_company")
+            owner = self._owners[company_id] = ref.id
+        return owner
+
+    async def access_token(self, company_id: int, region: Region, *, force: bool = False) -> str:
+        """A valid access token for the company's account in `region` (refreshing it at most once across workers)."""
+        key = (await self.owner_of(company_id), region)
+        cached = self._tokens.get(key)
+        if not force and cached is not None and cached.expires_at - self.clock.now() > SKEW:
+            return cached.token
+        flight = self._flights.get(key)
+        if flight is None:
+            flight = asyncio.get_running_loop().create_future()
+            self._flights[key] = flight
+            try:
+                flight.set_result(await self._obtain(key, force, cached.token if cached else None))
+            except BaseException as failure:
+                flight.set_exception(failure)
+                raise
+            finally:
+                del self._flights[key]
+                if flight.done() and flight.exception() is not None:
+                    flight.exception()  # mark retrieved: the first caller raises it
+            return flight.result()
+        return await asyncio.shield(flight)
+
+    async def _obtain(self, key: tuple[int, Region], force: bool, stale: str | None) -> str:
+        row = await self._row(key)
+        if not force and (fresh := self._fresh(row)) is not None:
+            return self._remember(key, fresh, row["access_token_expires_at"])
+        await self._respect_cooldown(key)
+        lock = self.redis.lock(f"lock:token:{key[0]}:{key[1]}", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=45)
+        if not await lock.acquire():
+            raise TokenUnavailable("Another worker is refreshing this token and takes too long.", retry_after=5)
+        try:
+            row = await self._row(key)  # another process may have refreshed while we waited for the lock
+            fresh = self._fresh(row)
+            if fresh is not None and not (force and fresh == stale):
+                return self._remember(key, fresh, row["access_token_expires_at"])
+            return await self._refresh(key, row)
+        finally:
+            try:
+                await lock.release()
+            except LockError:
+                log.warning("token lock for owner %s %s expired before release", key[0], key[1])
+
+    async def _row(self, key: tuple[int, Region]) -> dict[str, Any]:
+        row = (await self.connections.rows_for_owners([key[0]]))[key[0]].get(key[1])
+        if row is None or not row.get("refresh_token"):
+            raise RuleViolation(f"No Selling Partner API connection for {key[1]}.", code="not_connected")
+        return row
+
+    def _fresh(self, row: dict[str, Any]) -> str | None:
+        expires: datetime | None = row.get("access_token_expires_at")
+        if not row.get("access_token") or expires is None or expires - self.clock.now() <= SKEW:
+            return None
+        return self.connections.secret(row, "access_token")
+
+    def _remember(self, key: tuple[int, Region], token: str, expires_at: datetime) -> str:
+        self._tokens[key] = _Cached(token, expires_at)
+        return token
+
+    async def _respect_cooldown(self, key: tuple[int, Region]) -> None:
+        ttl = await self.redis.ttl(f"cooldown:token:{key[0]}:{key[1]}")
+        if ttl and ttl > 0:
+            raise TokenUnavailable("The last refresh failed moments ago; waiting before trying again.", retry_after=ttl)
+
+    async def _refresh(self, key: tuple[int, Region], row: dict[str, Any]) -> str:
+        owner_settings = (await self.settings.rows([key[0]]))[key[0]]
+        creds = await self.credentials.required(owner_settings["account_type"], self.environment)
+        try:
+            grant = await self.lwa.refresh(
+                self.credentials.client(creds), self.connections.secret(row, "refresh_token") or ""
+            )
+        except AmazonRefused as refused:
+            if refused.lwa_error == "invalid_grant":
+                await AmazonConnection.update(
+                    {
+                        AmazonConnection.last_check_result: CheckResult.REAUTHORIZATION_REQUIRED.value,
+                        AmazonConnection.last_error_code: "reauthorization_required",
+                        AmazonConnection.last_error_message: refused.message,
+                        AmazonConnection.last_checked_at: self.clock.now(),
+                    }
+                ).where(AmazonConnection.id == row["id"])
+                if self.on_reauthorization_required is not None:
+                    await self.on_reauthorization_required(key[0], key[1])
+                raise ReauthorizationRequired(refused.message) from None
+            await self.redis.set(f"cooldown:token:{key[0]}:{key[1]}", refused.lwa_error, ex=COOLDOWN_SECONDS)
+            raise
+        except AmazonUnavailable as failure:
+            await self.redis.set(f"cooldown:token:{key[0]}:{key[1]}", failure.code, ex=COOLDOWN_SECONDS)
+            raise TokenUnavailable(failure.message, retry_after=failure.retry_after or COOLDOWN_SECONDS) from None
+        expires_at = self.clock.now() + timedelta(seconds=grant.expires_in)
+        await self.connections.cache_access_token(row, grant.access_token, expires_at)
+        return self._remember(key, grant.access_token, expires_at)

@@ -1,0 +1,29 @@
+"""Run the simulator on its own: python -m app.amazon_sim --host 127.0.0.1 --port 8100 --public-url URL."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+
+import uvicorn
+
+from app.amazon_sim.app import create_simulator_app
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m app.amazon_sim", description="The Amazon SP-API simulator.")
+    parser.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8100, help="port to listen on (default 8100)")
+    parser.add_argument(
+        "--public-url",
+        default="http://127.0.0.1:8000",
+        help="the ERP's public base URL: the default apps' redirect and Log-in URIs point there",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # uvicorn's access log would print consent URLs with their state parameters: the simulator logs requests itself.
+    uvicorn.run(create_simulator_app(args.public_url), host=args.host, port=args.port, access_log=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,166 @@
+"""The admin JSON API under /_admin: reset, clock, apps, accounts, revocation, faults, counters and request log."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from litestar import Controller, delete, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromPath, JSONBody, Parameter
+
+from app.amazon_sim.admin_schemas import (
+    AppRegistration,
+    AppView,
+    ClockChange,
+    ClockView,
+    Counters,
+    FaultList,
+    FaultSpec,
+    RequestLog,
+    Revocation,
+    RevocationResult,
+    SecretRotation,
+    SellerRegistration,
+    SellerView,
+    StateSummary,
+    app_view,
+    clock_view,
+    fault_list,
+    request_view,
+    seller_view,
+    summary,
+)
+from app.amazon_sim.catalog import MARKETPLACES, OPERATIONS
+from app.amazon_sim.faults import DEFAULT_LATENCY_SECONDS, DEFAULT_TIMEOUT_SECONDS, Fault
+from app.amazon_sim.grants import revoke
+from app.amazon_sim.records import App, SellerAccount
+from app.amazon_sim.state import REQUEST_LOG_SIZE, SimulatorState
+
+
+class AdminController(Controller):
+    path = "/_admin"
+
+    @post("/reset", operation_id="resetSimulator", status_code=200)
+    async def reset(self, sim: NamedDependency[SimulatorState]) -> StateSummary:
+        """Forget everything and re-seed the default apps and accounts."""
+        sim.reset()
+        return summary(sim)
+
+    @get("/state", operation_id="getSimulatorState")
+    async def state(self, sim: NamedDependency[SimulatorState]) -> StateSummary:
+        """Apps (without secrets), accounts, how many authorizations, the clock."""
+        return summary(sim)
+
+    @get("/clock", operation_id="getSimulatorClock")
+    async def clock(self, sim: NamedDependency[SimulatorState]) -> ClockView:
+        """The simulator's time and its offset from real time."""
+        return clock_view(sim)
+
+    @post("/clock", operation_id="moveSimulatorClock", status_code=200)
+    async def move_clock(self, sim: NamedDependency[SimulatorState], data: JSONBody[ClockChange]) -> ClockView:
+        """Advance the clock, or set its offset."""
+        if (data.advance_seconds is None) == (data.offset_seconds is None):
+            raise ValidationException("Send exactly one of advanceSeconds and offsetSeconds.")
+        if data.advance_seconds is not None:
+            sim.clock.advance(data.advance_seconds)
+        if data.offset_seconds is not None:
+            sim.clock.set_offset(data.offset_seconds)
+        return clock_view(sim)
+
+    @post("/apps", operation_id="registerSimulatedApp")
+    async def register_app(self, sim: NamedDependency[SimulatorState], data: JSONBody[AppRegistration]) -> AppView:
+        """Register an app, replacing any with the same application ID or client ID."""
+        app = App(
+            application_id=data.application_id,
+            client_id=data.client_id,
+            client_secret=data.client_secret,
+            name=data.name,
+            redirect_uris=tuple(data.redirect_uris),
+            login_uri=data.login_uri,
+            draft=data.draft,
+            client_secret_expires_at=data.client_secret_expires_at,
+            allowed_grants=frozenset(data.allowed_grants),
+        )
+        sim.register_app(app)
+        return app_view(app)
+
+    @post("/apps/{client_id:str}/expire-secret", operation_id="expireSimulatedSecret", status_code=200)
+    async def expire_secret(self, sim: NamedDependency[SimulatorState], client_id: FromPath[str]) -> AppView:
+        """The app's client secrets expire now: LWA answers invalid_client from here on."""
+        app = sim.apps.get(client_id)
+        if app is None:
+            raise NotFoundException(f"No app has the client ID {client_id}.")
+        app.expire_secrets(sim.clock.now())
+        return app_view(app)
+
+    @post("/apps/{client_id:str}/rotate-secret", operation_id="rotateSimulatedSecret", status_code=200)
+    async def rotate_secret(
+        self, sim: NamedDependency[SimulatorState], client_id: FromPath[str], data: JSONBody[SecretRotation]
+    ) -> AppView:
+        """A new secret valid for 180 days; the old one keeps working for seven more days."""
+        app = sim.apps.get(client_id)
+        if app is None:
+            raise NotFoundException(f"No app has the client ID {client_id}.")
+        app.rotate_secret(data.client_secret, sim.clock.now())
+        return app_view(app)
+
+    @post("/sellers", operation_id="addSimulatedSeller")
+    async def add_seller(self, sim: NamedDependency[SimulatorState], data: JSONBody[SellerRegistration]) -> SellerView:
+        """Add (or replace) a seller or vendor account."""
+        foreign = [
+            mid for mid in data.marketplace_ids if mid not in MARKETPLACES or MARKETPLACES[mid].region != data.region
+        ]
+        if foreign:
+            raise ValidationException(f"Not marketplaces of {data.region}: {', '.join(foreign)}.")
+        seller = SellerAccount(
+            data.selling_partner_id, data.name, data.account_type, data.region, tuple(data.marketplace_ids)
+        )
+        sim.sellers[seller.selling_partner_id] = seller
+        return seller_view(seller)
+
+    @post("/revoke", operation_id="revokeSimulatedAuthorization", status_code=200)
+    async def revoke_authorization(
+        self, sim: NamedDependency[SimulatorState], data: JSONBody[Revocation]
+    ) -> RevocationResult:
+        """Revoke the refresh (and access) tokens of the selling partner's authorization(s)."""
+        return RevocationResult(revoke(sim, data.selling_partner_id, data.application_id))
+
+    @post("/faults", operation_id="armSimulatedFault")
+    async def arm_fault(self, sim: NamedDependency[SimulatorState], data: JSONBody[FaultSpec]) -> FaultList:
+        """Make the next `count` calls to LWA or SP-API (or one SP-API operation) fail, stall or answer garbage."""
+        if data.operation is not None and (data.target != "sp-api" or data.operation not in OPERATIONS):
+            raise ValidationException(f"operation must be one of {', '.join(OPERATIONS)}, with target sp-api.")
+        default_seconds = DEFAULT_TIMEOUT_SECONDS if data.kind == "timeout" else DEFAULT_LATENCY_SECONDS
+        seconds = default_seconds if data.seconds is None else data.seconds
+        sim.faults.arm(Fault(data.target, data.kind, data.status, seconds, data.count, data.operation))
+        return fault_list(sim)
+
+    @get("/faults", operation_id="listSimulatedFaults")
+    async def list_faults(self, sim: NamedDependency[SimulatorState]) -> FaultList:
+        """The faults still armed."""
+        return fault_list(sim)
+
+    @delete("/faults", operation_id="clearSimulatedFaults")
+    async def clear_faults(self, sim: NamedDependency[SimulatorState]) -> None:
+        """Disarm every fault."""
+        sim.faults.clear()
+
+    @get("/counters", operation_id="getSimulatorCounters")
+    async def counters(self, sim: NamedDependency[SimulatorState]) -> Counters:
+        """How many calls each endpoint received (and consents were confirmed)."""
+        return Counters(sim.counter_values())
+
+    @post("/counters/reset", operation_id="resetSimulatorCounters", status_code=200)
+    async def reset_counters(self, sim: NamedDependency[SimulatorState]) -> Counters:
+        """Set every counter back to zero."""
+        sim.counters.clear()
+        return Counters(sim.counter_values())
+
+    @get("/requests", operation_id="listSimulatorRequests")
+    async def requests(
+        self, sim: NamedDependency[SimulatorState], limit: Annotated[int, Parameter(ge=1, le=REQUEST_LOG_SIZE)] = 50
+    ) -> RequestLog:
+        """The most recent requests, oldest first; no token, code, secret or state values."""
+        recent = list(sim.requests)[-limit:]
+        return RequestLog([request_view(entry) for entry in recent])
