@@ -21,12 +21,14 @@ from app.amazon.oauth import OAuthService
 from app.amazon.retry import Backoff
 from app.amazon.settings import SettingsService
 from app.amazon.spapi import SpApiClient
+from app.amazon.tokens import TokenProvider
 from app.audit.service import AuditService
 from app.companies.hierarchy import HierarchyService
 from app.companies.service import CompanyService
 from app.config import Settings
 from app.editing.credentials_edit import CredentialsEditService
 from app.editing.presence import DraftPresence
+from app.editing.save import SavedSettings
 from app.editing.service import EditService
 from app.lib.clock import Clock, SystemClock
 from app.lib.crypto import Keyring, load_keyring
@@ -58,6 +60,7 @@ class Services:
     credential_edits: CredentialsEditService
     oauth: OAuthService
     checker: ConnectionChecker
+    tokens: TokenProvider
 
 
 @asynccontextmanager
@@ -132,6 +135,15 @@ def build_services(
     checker = ConnectionChecker(
         clock, hierarchy, amazon_settings, connections, app_credentials, lwa, spapi, audit, config.amazon_environment
     )
+    tokens = TokenProvider(
+        clock, redis.client, hierarchy, amazon_settings, connections, app_credentials, lwa, config.amazon_environment
+    )
+
+    async def forget_cached_tokens(saved: SavedSettings) -> None:
+        # A Save may move companies between owners or bring a new token: cached owners and tokens are stale.
+        tokens.forget()
+
+    edits.saving.listeners.append(forget_cached_tokens)
     return Services(
         config=config,
         clock=clock,
@@ -153,4 +165,5 @@ def build_services(
         credential_edits=credential_edits,
         oauth=oauth,
         checker=checker,
+        tokens=tokens,
     )
