@@ -163,3 +163,50 @@ async def test_an_unknown_region_is_a_400(admin: Browser) -> None:
     us = await create_company(admin, "US-01")
 
     assert (await admin.post(f"/api/companies/{us['id']}/amazon/regions/XX/refresh")).status_code in (400, 404)
+
+
+async def test_a_single_throttle_is_retried_not_reported(admin: Browser, amazon: AmazonSimulator) -> None:
+    ids = await _connected(admin, amazon)
+    await amazon.fault("sp-api", "throttle", count=1)
+
+    result = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "ok"
+
+
+async def test_an_app_not_allowed_to_refresh_means_fixing_the_app(admin: Browser, amazon: AmazonSimulator) -> None:
+    ids = await _connected(admin, amazon)
+    response = await amazon.http.post(
+        "/_admin/apps",
+        json={
+            "applicationId": SELLER_APP.application_id,
+            "clientId": SELLER_APP.client_id,
+            "clientSecret": SELLER_APP.client_secret,
+            "name": SELLER_APP.name,
+            "redirectUris": ["http://testserver.local/oauth/amazon/callback"],
+            "loginUri": "http://testserver.local/oauth/amazon/login",
+            "draft": False,
+            "allowedGrants": ["authorization_code"],
+        },
+    )
+    assert response.status_code == 201, response.text
+
+    result = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "app_credentials_invalid"
+    assert "does not allow" in result["message"]
+
+
+async def test_token_actions_are_limited_per_user(admin: Browser, amazon: AmazonSimulator) -> None:
+    from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER
+
+    ids = await _connected(admin, amazon)
+    statuses = [
+        (await admin.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")).status_code
+        for _ in range(TOKEN_ACTIONS_PER_USER.count)
+    ]
+
+    assert 429 in statuses
+    limited = await admin.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")
+    assert limited.status_code == 429
+    assert int(limited.headers["retry-after"]) > 0
