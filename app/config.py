@@ -36,6 +36,9 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     secret_keys: str | None = None
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    mail_from: str = "erp-settings@localhost"
     log_level: str = "INFO"
     debug: bool = False
 
@@ -93,6 +96,9 @@ _ENV_NAMES = {
     "secret_keys": "SECRET_KEYS",
     "password_hash_time_cost": "PASSWORD_HASH_TIME_COST",
     "password_hash_memory_kib": "PASSWORD_HASH_MEMORY_KIB",
+    "smtp_host": "SMTP_HOST",
+    "smtp_port": "SMTP_PORT",
+    "mail_from": "MAIL_FROM",
     "log_level": "LOG_LEVEL",
     "debug": "DEBUG",
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
@@ -18,10 +18,14 @@ from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.lwa import LwaClient
 from app.amazon.oauth import OAuthService
+from app.amazon.regions import Region
+from app.amazon.reminders import ReminderService
 from app.amazon.retry import Backoff
 from app.amazon.settings import SettingsService
 from app.amazon.spapi import SpApiClient
-from app.amazon.tokens import TokenProvider
+from app.amazon.throttle import SharedThrottle
+from app.amazon.tokens import TokenProvider, notify_reauthorization
+from app.audit.notifications import Mailer, NotificationService
 from app.audit.service import AuditService
 from app.companies.hierarchy import HierarchyService
 from app.companies.service import CompanyService
@@ -33,6 +37,7 @@ from app.editing.service import EditService
 from app.lib.clock import Clock, SystemClock
 from app.lib.crypto import Keyring, load_keyring
 from app.lib.database import is_sqlite
+from app.lib.queue import JobQueue
 from app.lib.ratelimit import RateLimiter
 from app.lib.redis import RedisConnection, open_redis
 from app.secrets import verify_stored_keys
@@ -61,6 +66,9 @@ class Services:
     oauth: OAuthService
     checker: ConnectionChecker
     tokens: TokenProvider
+    notifications: NotificationService
+    reminders: ReminderService
+    queue: JobQueue
 
 
 @asynccontextmanager
@@ -74,6 +82,7 @@ async def running_services(config: Settings, clock: Clock | None = None) -> Asyn
     if pooled:
         await engine.start_connection_pool(min_size=1, max_size=10)
     redis: RedisConnection | None = None
+    stack = AsyncExitStack()
     # One pooled HTTP client for everything that talks to Amazon, with explicit timeouts.
     http = httpx.AsyncClient(
         timeout=httpx.Timeout(config.amazon_timeout_seconds, connect=min(5.0, config.amazon_timeout_seconds)),
@@ -84,8 +93,14 @@ async def running_services(config: Settings, clock: Clock | None = None) -> Asyn
         keyring = load_keyring(config.secret_keys, config.secret_key_file)
         await verify_stored_keys(keyring)
         redis = await open_redis(config.redis_url, config.var_dir)
-        yield build_services(config, keyring, redis, http, clock or SystemClock())
+        queue = await JobQueue.connect(redis.url or "")
+        stack.push_async_callback(queue.close)
+        services = build_services(config, keyring, redis, http, queue, clock or SystemClock())
+        stack.push_async_callback(services.tokens.stop_listening)
+        await services.tokens.listen_for_saves()
+        yield services
     finally:
+        await stack.aclose()
         await http.aclose()
         if redis is not None:
             await redis.close()
@@ -94,7 +109,12 @@ async def running_services(config: Settings, clock: Clock | None = None) -> Asyn
 
 
 def build_services(
-    config: Settings, keyring: Keyring, redis: RedisConnection, http: httpx.AsyncClient, clock: Clock
+    config: Settings,
+    keyring: Keyring,
+    redis: RedisConnection,
+    http: httpx.AsyncClient,
+    queue: JobQueue,
+    clock: Clock,
 ) -> Services:
     hierarchy = HierarchyService()
     audit = AuditService(clock)
@@ -124,7 +144,11 @@ def build_services(
     endpoints = AmazonEndpoints(config)
     backoff = Backoff(attempts=config.amazon_retry_attempts, base_seconds=config.amazon_retry_base_seconds)
     lwa = LwaClient(http, endpoints, backoff)
-    spapi = SpApiClient(http, endpoints, backoff)
+    spapi = SpApiClient(
+        http, endpoints, backoff, SharedThrottle(redis.client, sandbox=config.amazon_environment == "sandbox")
+    )
+    notifications = NotificationService(clock, Mailer(clock, config.smtp_host, config.smtp_port, config.mail_from))
+    reminders = ReminderService(clock, hierarchy, notifications)
     app_credentials = AppCredentialsService(clock, keyring)
     credential_edits = CredentialsEditService(
         clock, keyring, app_credentials, audit, idle_timeout=timedelta(minutes=config.edit_idle_minutes)
@@ -135,15 +159,31 @@ def build_services(
     checker = ConnectionChecker(
         clock, hierarchy, amazon_settings, connections, app_credentials, lwa, spapi, audit, config.amazon_environment
     )
+
+    async def reauthorization_required(owner_id: int, region: Region) -> None:
+        await notify_reauthorization(notifications, amazon_settings, owner_id, region)
+
     tokens = TokenProvider(
-        clock, redis.client, hierarchy, amazon_settings, connections, app_credentials, lwa, config.amazon_environment
+        clock,
+        redis.client,
+        hierarchy,
+        amazon_settings,
+        connections,
+        app_credentials,
+        lwa,
+        config.amazon_environment,
+        on_reauthorization_required=reauthorization_required,
     )
 
-    async def forget_cached_tokens(saved: SavedSettings) -> None:
-        # A Save may move companies between owners or bring a new token: cached owners and tokens are stale.
-        tokens.forget()
+    async def after_save(saved: SavedSettings) -> None:
+        # Every process drops cached owners and tokens; the saved regions get a connection check.
+        await tokens.announce_save()
+        for region in saved.regions_authorized:
+            await queue.enqueue(
+                "check_connection", saved.owner.id, region.value, job_id=f"check_connection:{saved.owner.id}:{region}"
+            )
 
-    edits.saving.listeners.append(forget_cached_tokens)
+    edits.saving.listeners.append(after_save)
     return Services(
         config=config,
         clock=clock,
@@ -166,4 +206,7 @@ def build_services(
         oauth=oauth,
         checker=checker,
         tokens=tokens,
+        notifications=notifications,
+        reminders=reminders,
+        queue=queue,
     )

@@ -4,14 +4,14 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from app.amazon.tables import AmazonConnection, AmazonSettings, IntegrationCredentials, OAuthFlow
+from app.amazon.tables import AmazonConnection, AmazonSettings, IntegrationCredentials, OAuthFlow, OrderSync
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 APP_CONFIG = AppConfig(
     app_name="amazon",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[AmazonSettings, AmazonConnection, IntegrationCredentials, OAuthFlow],
+    table_classes=[AmazonSettings, AmazonConnection, IntegrationCredentials, OAuthFlow, OrderSync],
     migration_dependencies=["app.companies.piccolo_app", "app.accounts.piccolo_app", "app.editing.piccolo_app"],
     commands=[],
 )

@@ -13,6 +13,7 @@ import msgspec
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.regions import Region
 from app.amazon.retry import Backoff, with_backoff
+from app.amazon.throttle import SharedThrottle
 from app.lib.errors import AmazonTimeout, AmazonUnavailable, SpApiDenied
 
 T = TypeVar("T")
@@ -48,6 +49,13 @@ class _Errors(msgspec.Struct):
     errors: list[_ErrorItem] = []
 
 
+class Partner(msgspec.Struct, frozen=True):
+    """Whose quota a call uses: Amazon counts limits per (application, selling partner)."""
+
+    app_id: str
+    selling_partner_id: str
+
+
 class OrdersPage(msgspec.Struct, frozen=True):
     count: int
     next_token: str | None
@@ -56,23 +64,38 @@ class OrdersPage(msgspec.Struct, frozen=True):
 class SpApiClient:
     """One method per SP-API operation the product calls; the caller supplies the access token."""
 
-    def __init__(self, http: httpx.AsyncClient, endpoints: AmazonEndpoints, backoff: Backoff) -> None:
+    def __init__(
+        self,
+        http: httpx.AsyncClient,
+        endpoints: AmazonEndpoints,
+        backoff: Backoff,
+        throttle: SharedThrottle | None = None,
+    ) -> None:
         self.http = http
         self.endpoints = endpoints
         self.backoff = backoff
+        self.throttle = throttle
 
-    async def marketplace_participations(self, region: Region, access_token: str) -> list[MarketplaceParticipation]:
+    async def marketplace_participations(
+        self, region: Region, access_token: str, partner: Partner | None = None
+    ) -> list[MarketplaceParticipation]:
         """getMarketplaceParticipations: the seller connection test; it also tells which marketplaces are real."""
-        body = await self._get(region, "/sellers/v1/marketplaceParticipations", {}, access_token)
+        body = await self._get(
+            region, "/sellers/v1/marketplaceParticipations", {}, access_token, partner, "getMarketplaceParticipations"
+        )
         try:
             return msgspec.convert(body, _Participations).payload
         except msgspec.ValidationError:
             raise AmazonUnavailable("SP-API sent an unexpected answer.", code="amazon_malformed") from None
 
-    async def purchase_orders(self, region: Region, access_token: str, limit: int = 1) -> int:
+    async def purchase_orders(
+        self, region: Region, access_token: str, limit: int = 1, partner: Partner | None = None
+    ) -> int:
         """getPurchaseOrders with a small limit: the vendor connection test. Returns how many came back."""
         params = {"limit": str(limit)}
-        body = await self._get(region, "/vendor/orders/v1/purchaseOrders", params, access_token)
+        body = await self._get(
+            region, "/vendor/orders/v1/purchaseOrders", params, access_token, partner, "getPurchaseOrders"
+        )
         orders = (body.get("payload") or {}).get("orders") or []
         return len(orders)
 
@@ -83,19 +106,35 @@ class SpApiClient:
         marketplace_ids: list[str],
         created_after: datetime,
         next_token: str | None = None,
+        partner: Partner | None = None,
     ) -> OrdersPage:
         """getOrders for some marketplaces: one page."""
         params = {"MarketplaceIds": ",".join(marketplace_ids), "CreatedAfter": created_after.isoformat()}
         if next_token:
             params = {"MarketplaceIds": ",".join(marketplace_ids), "NextToken": next_token}
-        body = await self._get(region, "/orders/v0/orders", params, access_token)
+        body = await self._get(region, "/orders/v0/orders", params, access_token, partner, "getOrders")
         payload = body.get("payload") or {}
         return OrdersPage(count=len(payload.get("Orders") or []), next_token=payload.get("NextToken"))
 
-    async def _get(self, region: Region, path: str, params: dict[str, str], access_token: str) -> dict[str, Any]:
+    async def _get(
+        self,
+        region: Region,
+        path: str,
+        params: dict[str, str],
+        access_token: str,
+        partner: Partner | None,
+        operation: str,
+    ) -> dict[str, Any]:
         url = f"{self.endpoints.sp_api(region)}{path}"
         headers = {"x-amz-access-token": access_token, "user-agent": USER_AGENT, "accept": "application/json"}
-        return await with_backoff(lambda: self._once(url, params, headers), self.backoff, f"SP-API {path}")
+
+        async def attempt() -> dict[str, Any]:
+            if self.throttle is not None and partner is not None:
+                # Stay within Amazon's quota for this app and seller, shared with every other process.
+                await self.throttle.acquire(partner.app_id, partner.selling_partner_id, operation)
+            return await self._once(url, params, headers)
+
+        return await with_backoff(attempt, self.backoff, f"SP-API {operation}")
 
     async def _once(self, url: str, params: dict[str, str], headers: dict[str, str]) -> dict[str, Any]:
         try:

@@ -81,3 +81,14 @@ class OAuthFlow(Table, tablename="oauth_flow"):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow())
     consumed_at = Timestamptz(null=True, default=None)
+
+
+class OrderSync(Table):
+    """What the order import last did for a company (a count and a time; no order model here)."""
+
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, unique=True, index=True, on_delete=OnDelete.cascade)
+    last_synced_at = Timestamptz(null=True, default=None)
+    orders_imported = Integer(default=0)
+    last_run_orders = Integer(default=0)
+    last_error = Text(null=True, default=None)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -18,12 +19,14 @@ from app.amazon.regions import Region
 from app.amazon.settings import SettingsService
 from app.amazon.status import CheckResult
 from app.amazon.tables import AmazonConnection
+from app.audit.notifications import NotificationService
 from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
 from app.lib.errors import AmazonRefused, AmazonUnavailable, DomainError, RuleViolation
 
 log = logging.getLogger(__name__)
 SKEW = timedelta(minutes=5)
+SAVES_CHANNEL = "erp-settings:settings-saved"
 LOCK_TIMEOUT_SECONDS = 30
 COOLDOWN_SECONDS = 60
 
@@ -77,6 +80,33 @@ class TokenProvider:
         self._owners: dict[int, int] = {}
         self._tokens: dict[tuple[int, Region], _Cached] = {}
         self._flights: dict[tuple[int, Region], asyncio.Future[str]] = {}
+        self._listener: asyncio.Task[None] | None = None
+
+    async def announce_save(self) -> None:
+        """After a Save: this process and every other one drop their cached owners and tokens."""
+        self.forget()
+        await self.redis.publish(SAVES_CHANNEL, b"saved")
+
+    async def listen_for_saves(self) -> None:
+        """Follow other processes' Saves (Redis pub/sub) for as long as the services run."""
+        pubsub = self.redis.pubsub()
+        await pubsub.subscribe(SAVES_CHANNEL)
+
+        async def follow() -> None:
+            try:
+                async for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        self.forget()
+            finally:
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+
+        self._listener = asyncio.create_task(follow(), name="token-cache-invalidation")
+
+    async def stop_listening(self) -> None:
+        if self._listener is not None:
+            self._listener.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._listener
 
     def forget(self, company_ids: list[int] | None = None) -> None:
         """Drop cached owners and tokens (after a Save); None forgets everything."""
@@ -189,3 +219,24 @@ class TokenProvider:
         expires_at = self.clock.now() + timedelta(seconds=grant.expires_in)
         await self.connections.cache_access_token(row, grant.access_token, expires_at)
         return self._remember(key, grant.access_token, expires_at)
+
+
+async def notify_reauthorization(
+    notifications: NotificationService, settings: SettingsService, owner_id: int, region: Region
+) -> None:
+    """Tell people at once that nothing works for this account until someone re-authorizes."""
+    rows = await settings.rows([owner_id])
+    row = rows.get(owner_id, {})
+    code = row.get("company_code", str(owner_id))
+    await notifications.notify(
+        dedupe_key=f"reauthorization-required:{owner_id}:{region}:{settings.clock.now():%Y-%m-%d}",
+        kind="reauthorization_required",
+        severity="error",
+        company_id=owner_id,
+        title=f"Amazon refused the authorization of {code} ({region}): re-authorize",
+        body=(
+            f"Amazon says the authorization was revoked or has expired. Open {code}, click Edit, use Get Selling "
+            f"Partner API token for {region}, confirm at Amazon, then Save."
+        ),
+        email=row.get("notification_email"),
+    )

@@ -25,3 +25,23 @@ class AuditPage(Struct):
     total: int
     limit: int
     offset: int
+
+
+class NotificationView(Struct):
+    id: int
+    kind: str
+    severity: str
+    title: str
+    body: str
+    company_id: int | None
+    company_code: str | None
+    created_at: datetime
+    read_at: datetime | None
+
+
+class NotificationPage(Struct):
+    items: list[NotificationView]
+    total: int
+    unread: int
+    limit: int
+    offset: int

@@ -20,3 +20,28 @@ class AuditEvent(Table):
     via_company_id = Integer(null=True, default=None)
     via_company_code = Varchar(length=32, null=True, default=None)
     details = Text(default="{}")
+
+
+class Notification(Table):
+    """Something people must see (expiry reminders, re-authorization needed); `dedupe_key` makes each one once."""
+
+    id = Serial(primary_key=True)
+    company = ForeignKey(Company, null=True, index=True, on_delete=OnDelete.cascade)
+    kind = Varchar(length=64)
+    severity = Varchar(length=16, default="info")
+    title = Varchar(length=300)
+    body = Text()
+    dedupe_key = Varchar(length=200, unique=True)
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    read_at = Timestamptz(null=True, default=None)
+
+
+class OutboxMessage(Table):
+    """An e-mail: sent through SMTP when configured, otherwise kept here for admins to read."""
+
+    id = Serial(primary_key=True)
+    recipient = Varchar(length=254)
+    subject = Varchar(length=300)
+    body = Text()
+    created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    sent_at = Timestamptz(null=True, default=None)

@@ -31,12 +31,12 @@ async def _rows(sql: str, *args: Any) -> list[dict[str, Any]]:
     return result
 
 
-def subtree_condition(scope: list[int]) -> tuple[str, list[int]]:
-    """A WHERE condition (with its arguments) keeping only companies in `scope` or below them."""
+def subtree_condition(scope: list[int], column: str = "id") -> tuple[str, list[int]]:
+    """A WHERE condition (with its arguments) keeping only rows whose `column` is a company in `scope` or below."""
     if not scope:
         return "1 = 0", []
     return (
-        f"""id IN (
+        f"""{column} IN (
             WITH RECURSIVE scoped(id, depth) AS (
                 SELECT id, 0 FROM company WHERE id IN ({_placeholders(len(scope))})
                 UNION ALL

@@ -1,0 +1,120 @@
+"""Expiry reminders: one per ISO week per authorization in its last 30 days, one at expiry; the same for secrets."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import msgspec
+
+from app.amazon.status import EXPIRING_WITHIN
+from app.amazon.tables import AmazonConnection, AmazonSettings, IntegrationCredentials
+from app.audit.notifications import NotificationService
+from app.companies.hierarchy import HierarchyService
+from app.lib.clock import Clock
+
+
+class ReminderRun(msgspec.Struct, frozen=True):
+    scanned: int
+    sent: int
+
+
+class ReminderService:
+    def __init__(self, clock: Clock, hierarchy: HierarchyService, notifications: NotificationService) -> None:
+        self.clock = clock
+        self.hierarchy = hierarchy
+        self.notifications = notifications
+
+    async def run(self) -> ReminderRun:
+        """Send what is due now; safe to run any number of times (each reminder has a dedupe key)."""
+        now = self.clock.now()
+        horizon = now + EXPIRING_WITHIN
+        rows = await AmazonConnection.select(
+            AmazonConnection.id,
+            AmazonConnection.company,
+            AmazonConnection.region,
+            AmazonConnection.authorization_expires_at,
+            AmazonConnection.company.code.as_alias("code"),
+        ).where(AmazonConnection.refresh_token.is_not_null() & (AmazonConnection.authorization_expires_at <= horizon))
+        emails = await self._emails({r["company"] for r in rows})
+        sent = 0
+        for row in rows:
+            sent += await self._remind(row, emails.get(row["company"]))
+        sent += await self._secrets(horizon)
+        return ReminderRun(scanned=len(rows), sent=sent)
+
+    async def _remind(self, row: dict[str, Any], email: str | None) -> int:
+        now = self.clock.now()
+        expires = row["authorization_expires_at"]
+        members = [m.code for m in await self.hierarchy.unified_members(row["company"])]
+        affected = f" Unified companies affected: {', '.join(members)}." if members else ""
+        renew = (
+            f"To renew: open {row['code']}, click Edit, use Get Selling Partner API token for {row['region']}, "
+            "confirm at Amazon, then Save."
+        )
+        if expires <= now:
+            key = f"authorization-expired:{row['id']}:{expires:%Y-%m-%d}"
+            title = f"Amazon authorization of {row['code']} ({row['region']}) has expired"
+            body = f"Amazon stopped accepting it on {expires:%Y-%m-%d}.{affected} {renew}"
+            kind, severity = "authorization_expired", "error"
+        else:
+            year, week, _ = now.isocalendar()
+            days = (expires - now).days
+            key = f"authorization-expiring:{row['id']}:{expires:%Y-%m-%d}:{year}-W{week:02d}"
+            title = f"Amazon authorization of {row['code']} ({row['region']}) expires in {days} days"
+            body = f"It expires on {expires:%Y-%m-%d}.{affected} {renew}"
+            kind, severity = "authorization_expiring", "warning"
+        created = await self.notifications.notify(
+            dedupe_key=key,
+            kind=kind,
+            title=title,
+            body=body,
+            company_id=row["company"],
+            severity=severity,
+            email=email,
+        )
+        return int(created)
+
+    async def _secrets(self, horizon: Any) -> int:
+        now = self.clock.now()
+        year, week, _ = now.isocalendar()
+        rows = await IntegrationCredentials.select().where(
+            IntegrationCredentials.client_secret_expires_at.is_not_null()
+            & (IntegrationCredentials.client_secret_expires_at <= horizon)
+        )
+        sent = 0
+        for row in rows:
+            expires = row["client_secret_expires_at"]
+            expired = expires <= now
+            label = f"{row['account_type']}, {row['environment']}"
+            key = (
+                f"secret-expired:{row['id']}:{expires:%Y-%m-%d}"
+                if expired
+                else f"secret-expiring:{row['id']}:{expires:%Y-%m-%d}:{year}-W{week:02d}"
+            )
+            title = (
+                f"The app's LWA client secret ({label}) has expired"
+                if expired
+                else f"The app's LWA client secret ({label}) expires in {(expires - now).days} days"
+            )
+            body = (
+                "Rotate it in Seller Central (Developer Central) and enter the new secret under Admin → App "
+                "credentials; until then every refresh fails with invalid_client."
+            )
+            sent += int(
+                await self.notifications.notify(
+                    dedupe_key=key,
+                    kind="client_secret_expiry",
+                    title=title,
+                    body=body,
+                    severity="error" if expired else "warning",
+                )
+            )
+        return sent
+
+    async def _emails(self, company_ids: set[int]) -> dict[int, str]:
+        if not company_ids:
+            return {}
+        rows = await AmazonSettings.select(AmazonSettings.company, AmazonSettings.notification_email).where(
+            AmazonSettings.company.is_in(sorted(company_ids))
+        )
+        return {r["company"]: r["notification_email"] for r in rows if r["notification_email"]}

@@ -1,0 +1,137 @@
+"""Notifications people must see, each once (by a dedupe key), and e-mail through SMTP or the outbox."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import smtplib
+from email.message import EmailMessage
+from typing import Any
+
+from piccolo.columns.combination import WhereRaw
+
+from app.audit.schemas import NotificationPage, NotificationView
+from app.audit.tables import Notification, OutboxMessage
+from app.companies.hierarchy import subtree_condition
+from app.lib.clock import Clock
+from app.lib.errors import NotFound
+
+log = logging.getLogger(__name__)
+
+
+class Mailer:
+    """Sends through SMTP when a host is configured; otherwise the message waits in the outbox table."""
+
+    def __init__(self, clock: Clock, smtp_host: str | None, smtp_port: int, sender: str) -> None:
+        self.clock = clock
+        self.smtp_host = smtp_host
+        self.smtp_port = smtp_port
+        self.sender = sender
+
+    async def send(self, recipient: str, subject: str, body: str) -> None:
+        sent_at = None
+        if self.smtp_host:
+            try:
+                await asyncio.to_thread(self._smtp, recipient, subject, body)
+                sent_at = self.clock.now()
+            except (OSError, smtplib.SMTPException) as failure:
+                log.error("mail to the %s domain failed: %s", recipient.rsplit("@", 1)[-1], type(failure).__name__)
+        await OutboxMessage.insert(
+            OutboxMessage(recipient=recipient, subject=subject, body=body, created_at=self.clock.now(), sent_at=sent_at)
+        )
+
+    def _smtp(self, recipient: str, subject: str, body: str) -> None:
+        message = EmailMessage()
+        message["From"], message["To"], message["Subject"] = self.sender, recipient, subject
+        message.set_content(body)
+        with smtplib.SMTP(self.smtp_host or "", self.smtp_port, timeout=10) as smtp:
+            smtp.send_message(message)
+
+
+class NotificationService:
+    def __init__(self, clock: Clock, mailer: Mailer) -> None:
+        self.clock = clock
+        self.mailer = mailer
+
+    async def notify(
+        self,
+        *,
+        dedupe_key: str,
+        kind: str,
+        title: str,
+        body: str,
+        company_id: int | None = None,
+        severity: str = "warning",
+        email: str | None = None,
+    ) -> bool:
+        """Record (and mail) a notification unless one with this key exists; True when it is new."""
+        inserted = await Notification.raw(
+            "INSERT INTO notification (company, kind, severity, title, body, dedupe_key, created_at) "
+            "VALUES ({}, {}, {}, {}, {}, {}, {}) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
+            company_id,
+            kind,
+            severity,
+            title[:300],
+            body,
+            dedupe_key[:200],
+            self.clock.now(),
+        )
+        if not inserted:
+            return False
+        if email:
+            await self.mailer.send(email, title, body)
+        return True
+
+    async def page(self, scope: list[int] | None, *, unread_only: bool, limit: int, offset: int) -> NotificationPage:
+        query = Notification.select(*Notification.all_columns(), Notification.company.code.as_alias("company_code"))
+        count = Notification.count()
+        conditions: list[Any] = []
+        if scope is not None:
+            sql, args = subtree_condition(scope, column="company")
+            conditions.append(WhereRaw(sql, *args))
+        if unread_only:
+            conditions.append(Notification.read_at.is_null())
+        for condition in conditions:
+            query, count = query.where(condition), count.where(condition)
+        rows = await query.order_by(Notification.created_at, ascending=False).limit(limit).offset(offset)
+        unread = await Notification.count().where(*conditions, Notification.read_at.is_null())
+        return NotificationPage(
+            items=[_view(r) for r in rows], total=await count, unread=unread, limit=limit, offset=offset
+        )
+
+    async def mark_read(self, notification_id: int, scope: list[int] | None) -> NotificationView:
+        page = await Notification.select(
+            *Notification.all_columns(), Notification.company.code.as_alias("company_code")
+        ).where(Notification.id == notification_id)
+        if not page or (scope is not None and page[0]["company"] not in await _visible(scope)):
+            raise NotFound(f"Notification {notification_id} does not exist.")
+        await Notification.update({Notification.read_at: self.clock.now()}).where(
+            (Notification.id == notification_id) & Notification.read_at.is_null()
+        )
+        row = (
+            await Notification.select(
+                *Notification.all_columns(), Notification.company.code.as_alias("company_code")
+            ).where(Notification.id == notification_id)
+        )[0]
+        return _view(row)
+
+
+async def _visible(scope: list[int]) -> set[int]:
+    from app.companies.tables import Company
+
+    sql, args = subtree_condition(scope)
+    return {r["id"] for r in await Company.select(Company.id).where(WhereRaw(sql, *args))}
+
+
+def _view(row: dict[str, Any]) -> NotificationView:
+    return NotificationView(
+        id=row["id"],
+        kind=row["kind"],
+        severity=row["severity"],
+        title=row["title"],
+        body=row["body"],
+        company_id=row["company"],
+        company_code=row["company_code"],
+        created_at=row["created_at"],
+        read_at=row["read_at"],
+    )
