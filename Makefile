@@ -23,7 +23,8 @@ seed: migrate
 	$(PY) -m app.cli seed-demo
 
 run: seed
-	$(PY) -m app.cli serve
+	@# The web server (with the Amazon simulator and the built frontend) and a worker with the crons, together.
+	$(PY) -m app.cli worker & WORKER=$$!; trap 'kill $$WORKER 2>/dev/null' EXIT INT TERM; $(PY) -m app.cli serve
 
 lint: install
 	$(VENV)/bin/ruff check $(SOURCES)

@@ -121,6 +121,23 @@ async def rotate() -> None:
     print(f"{done} secret(s) re-encrypted; every stored secret now uses key {keyring.current_key_id}")
 
 
+async def check_connections() -> int:
+    """Queue a connection check for every connected account owner and region."""
+    from app.amazon.jobs import check_all_connections
+
+    async with running_services(get_settings()) as services:
+        return await check_all_connections({"services": services})
+
+
+def worker() -> None:
+    """An arq worker (with the crons) on REDIS_URL or the embedded Redis under var/."""
+    from arq import run_worker
+
+    from app.worker import WorkerSettings, worker_redis_settings
+
+    run_worker(WorkerSettings, redis_settings=worker_redis_settings())  # type: ignore[arg-type]
+
+
 def serve() -> None:
     import uvicorn
 
@@ -134,6 +151,8 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("serve", help="run the web server")
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("seed-demo", help="create the demo companies and users, and print the logins")
+    commands.add_parser("worker", help="run a background worker (jobs and crons)")
+    commands.add_parser("check-connections", help="queue a connection check for every connection")
     commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key of SECRET_KEYS")
     user = commands.add_parser("create-user", help="create a user")
     user.add_argument("username")
@@ -152,6 +171,10 @@ def main(argv: list[str] | None = None) -> None:
         print(f"\nDemo logins for http://{settings.host}:{settings.port}/")
         for username, password, role in logins:
             print(f"  {role:8} {username} / {password}")
+    elif args.command == "worker":
+        worker()
+    elif args.command == "check-connections":
+        print(f"{asyncio.run(check_connections())} connection check(s) queued")
     elif args.command == "rotate-keys":
         asyncio.run(rotate())
     elif args.command == "create-user":

@@ -36,6 +36,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     secret_keys: str | None = None
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
+    clock_offset_seconds: float = 0.0
+    token_lock_timeout_seconds: float = 30.0
     smtp_host: str | None = None
     smtp_port: int = 25
     mail_from: str = "erp-settings@localhost"
@@ -96,6 +98,8 @@ _ENV_NAMES = {
     "secret_keys": "SECRET_KEYS",
     "password_hash_time_cost": "PASSWORD_HASH_TIME_COST",
     "password_hash_memory_kib": "PASSWORD_HASH_MEMORY_KIB",
+    "clock_offset_seconds": "CLOCK_OFFSET_SECONDS",
+    "token_lock_timeout_seconds": "TOKEN_LOCK_TIMEOUT_SECONDS",
     "smtp_host": "SMTP_HOST",
     "smtp_port": "SMTP_PORT",
     "mail_from": "MAIL_FROM",

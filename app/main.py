@@ -24,6 +24,7 @@ from app.amazon.controller import AmazonSettingsController
 from app.amazon.credentials_controller import AppCredentialsController
 from app.amazon.oauth_pages import OAuthPagesController
 from app.audit.controller import AuditController
+from app.audit.controller_notifications import NotificationController
 from app.companies.controller import CompanyController
 from app.config import Settings, get_settings
 from app.editing.controller import EditController
@@ -90,6 +91,7 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             EditController,
             AuditController,
             AppCredentialsController,
+            NotificationController,
             OAuthPagesController,
             *simulator_mount(config),
         ],

@@ -34,7 +34,7 @@ from app.editing.credentials_edit import CredentialsEditService
 from app.editing.presence import DraftPresence
 from app.editing.save import SavedSettings
 from app.editing.service import EditService
-from app.lib.clock import Clock, SystemClock
+from app.lib.clock import Clock, MovableClock, SystemClock
 from app.lib.crypto import Keyring, load_keyring
 from app.lib.database import is_sqlite
 from app.lib.queue import JobQueue
@@ -95,7 +95,12 @@ async def running_services(config: Settings, clock: Clock | None = None) -> Asyn
         redis = await open_redis(config.redis_url, config.var_dir)
         queue = await JobQueue.connect(redis.url or "")
         stack.push_async_callback(queue.close)
-        services = build_services(config, keyring, redis, http, queue, clock or SystemClock())
+        clock = clock or (
+            MovableClock(timedelta(seconds=config.clock_offset_seconds))
+            if config.clock_offset_seconds
+            else SystemClock()
+        )
+        services = build_services(config, keyring, redis, http, queue, clock)
         stack.push_async_callback(services.tokens.stop_listening)
         await services.tokens.listen_for_saves()
         yield services
@@ -173,6 +178,7 @@ def build_services(
         lwa,
         config.amazon_environment,
         on_reauthorization_required=reauthorization_required,
+        lock_timeout=config.token_lock_timeout_seconds,
     )
 
     async def after_save(saved: SavedSettings) -> None:

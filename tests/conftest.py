@@ -25,6 +25,7 @@ os.environ["PUBLIC_URL"] = "http://testserver.local"
 # Short timeouts and backoff: the fault-injection tests wait for them.
 os.environ["AMAZON_TIMEOUT_SECONDS"] = "2"
 os.environ["AMAZON_RETRY_BASE_SECONDS"] = "0.02"
+os.environ["TOKEN_LOCK_TIMEOUT_SECONDS"] = "3"
 
 pytest_plugins = ["tests.fixtures"]
 

@@ -23,6 +23,7 @@ QUOTAS: dict[str, Quota] = {
     "getOrders": Quota(0.0167, 20),
 }
 SANDBOX_QUOTA = Quota(5.0, 15)
+SAFETY = 0.9
 
 # Token bucket in one atomic step, on the Redis server's clock so every process agrees.
 _TAKE = """
@@ -51,7 +52,9 @@ class SharedThrottle:
         self._take = redis.register_script(_TAKE)
 
     async def acquire(self, app_id: str, selling_partner_id: str, operation: str) -> None:
-        quota = SANDBOX_QUOTA if self.sandbox else QUOTAS.get(operation, Quota(1.0, 1))
+        documented = SANDBOX_QUOTA if self.sandbox else QUOTAS.get(operation, Quota(1.0, 1))
+        # A margin below Amazon's numbers: clocks and network delays differ between us and Amazon.
+        quota = Quota(documented.rate * SAFETY, max(1, documented.burst - 1))
         key = f"spapi-quota:{app_id}:{selling_partner_id}:{operation}"
         waited = 0.0
         while True:

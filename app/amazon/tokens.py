@@ -67,6 +67,7 @@ class TokenProvider:
         lwa: LwaClient,
         environment: str,
         on_reauthorization_required: Any = None,
+        lock_timeout: float = LOCK_TIMEOUT_SECONDS,
     ) -> None:
         self.clock = clock
         self.redis = redis
@@ -77,6 +78,7 @@ class TokenProvider:
         self.lwa = lwa
         self.environment = environment
         self.on_reauthorization_required = on_reauthorization_required
+        self.lock_timeout = lock_timeout
         self._owners: dict[int, int] = {}
         self._tokens: dict[tuple[int, Region], _Cached] = {}
         self._flights: dict[tuple[int, Region], asyncio.Future[str]] = {}
@@ -155,7 +157,9 @@ class TokenProvider:
         if not force and (fresh := self._fresh(row)) is not None:
             return self._remember(key, fresh, row["access_token_expires_at"])
         await self._respect_cooldown(key)
-        lock = self.redis.lock(f"lock:token:{key[0]}:{key[1]}", timeout=LOCK_TIMEOUT_SECONDS, blocking_timeout=45)
+        lock = self.redis.lock(
+            f"lock:token:{key[0]}:{key[1]}", timeout=self.lock_timeout, blocking_timeout=self.lock_timeout * 1.5
+        )
         if not await lock.acquire():
             raise TokenUnavailable("Another worker is refreshing this token and takes too long.", retry_after=5)
         try:
@@ -174,6 +178,9 @@ class TokenProvider:
         row = (await self.connections.rows_for_owners([key[0]]))[key[0]].get(key[1])
         if row is None or not row.get("refresh_token"):
             raise RuleViolation(f"No Selling Partner API connection for {key[1]}.", code="not_connected")
+        if row.get("last_check_result") == CheckResult.REAUTHORIZATION_REQUIRED:
+            # Amazon refused this refresh token already: asking again cannot help until someone re-authorizes.
+            raise ReauthorizationRequired(row.get("last_error_message") or "Re-authorization required.")
         return row
 
     def _fresh(self, row: dict[str, Any]) -> str | None:
