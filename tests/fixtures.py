@@ -24,6 +24,9 @@ from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator, install_app_credentials
 
 TABLES = (
+    "notification",
+    "outbox_message",
+    "order_sync",
     "oauth_flow",
     "credentials_edit",
     "integration_credentials",

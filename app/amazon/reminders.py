@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+from datetime import datetime, timedelta
 from typing import Any
 
 import msgspec
@@ -58,7 +60,7 @@ class ReminderService:
             kind, severity = "authorization_expired", "error"
         else:
             year, week, _ = now.isocalendar()
-            days = (expires - now).days
+            days = _days_until(expires, now)
             key = f"authorization-expiring:{row['id']}:{expires:%Y-%m-%d}:{year}-W{week:02d}"
             title = f"Amazon authorization of {row['code']} ({row['region']}) expires in {days} days"
             body = f"It expires on {expires:%Y-%m-%d}.{affected} {renew}"
@@ -94,7 +96,7 @@ class ReminderService:
             title = (
                 f"The app's LWA client secret ({label}) has expired"
                 if expired
-                else f"The app's LWA client secret ({label}) expires in {(expires - now).days} days"
+                else f"The app's LWA client secret ({label}) expires in {_days_until(expires, now)} days"
             )
             body = (
                 "Rotate it in Seller Central (Developer Central) and enter the new secret under Admin → App "
@@ -118,3 +120,8 @@ class ReminderService:
             AmazonSettings.company.is_in(sorted(company_ids))
         )
         return {r["company"]: r["notification_email"] for r in rows if r["notification_email"]}
+
+
+def _days_until(moment: datetime, now: datetime) -> int:
+    """Days left as a person counts them: 29 days and 23 hours is "30 days"."""
+    return math.ceil((moment - now) / timedelta(days=1))

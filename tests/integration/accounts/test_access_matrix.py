@@ -108,6 +108,18 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         None,
         {"anonymous": 401, "viewer": 403, "support": 403, "admin": 204, "scoped": 404},
     ),
+    "GET /api/notifications": (
+        "GET",
+        "/api/notifications",
+        None,
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
+    ),
+    "POST /api/notifications/{notification_id:int}/read": (
+        "POST",
+        "/api/notifications/999/read",
+        None,
+        {"anonymous": 401, "viewer": 404, "support": 404, "admin": 404, "scoped": 404},
+    ),
     "GET /oauth/amazon/callback": ("GET", "/oauth/amazon/callback", None, dict.fromkeys(CALLERS, 400)),
     "GET /oauth/amazon/login": ("GET", "/oauth/amazon/login", None, dict.fromkeys(CALLERS, 400)),
     "GET /api/integration-credentials": (
