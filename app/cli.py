@@ -133,8 +133,10 @@ def worker() -> None:
     """An arq worker (with the crons) on REDIS_URL or the embedded Redis under var/."""
     from arq import run_worker
 
+    from app.lib.logs import configure_logging
     from app.worker import WorkerSettings, worker_redis_settings
 
+    configure_logging(get_settings().log_level)
     run_worker(WorkerSettings, redis_settings=worker_redis_settings())  # type: ignore[arg-type]
 
 
@@ -152,6 +154,7 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("migrate", help="apply pending database migrations")
     commands.add_parser("seed-demo", help="create the demo companies and users, and print the logins")
     commands.add_parser("worker", help="run a background worker (jobs and crons)")
+    commands.add_parser("stop-redis", help="stop the embedded Redis under var/ (make run does this on exit)")
     commands.add_parser("check-connections", help="queue a connection check for every connection")
     commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key of SECRET_KEYS")
     user = commands.add_parser("create-user", help="create a user")
@@ -173,6 +176,10 @@ def main(argv: list[str] | None = None) -> None:
             print(f"  {role:8} {username} / {password}")
     elif args.command == "worker":
         worker()
+    elif args.command == "stop-redis":
+        from app.lib.redis import stop_embedded_server
+
+        stop_embedded_server(get_settings().var_dir)
     elif args.command == "check-connections":
         print(f"{asyncio.run(check_connections())} connection check(s) queued")
     elif args.command == "rotate-keys":

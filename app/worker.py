@@ -26,17 +26,12 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     await ctx["stack"].aclose()
 
 
-_embedded: list[Any] = []  # the embedded Redis server's owner, alive as long as the worker
-
-
 def worker_redis_settings() -> RedisSettings:
     """REDIS_URL, or the embedded server under var/ (started here if the web server has not started it yet)."""
     settings = get_settings()
     if settings.redis_url:
         return redis_settings(settings.redis_url)
-    server = embedded_server(settings.var_dir)
-    _embedded.append(server)
-    return RedisSettings(unix_socket_path=server.socket_file)
+    return RedisSettings(unix_socket_path=embedded_server(settings.var_dir))
 
 
 class WorkerSettings:

@@ -42,5 +42,8 @@ def pytest_configure(config: object) -> None:
 
 
 def pytest_unconfigure(config: object) -> None:
+    from app.lib.redis import stop_embedded_server
+
     if _simulator is not None:
         _simulator.close()
+    stop_embedded_server(os.environ["VAR_DIR"])
