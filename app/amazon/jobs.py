@@ -15,7 +15,7 @@ from app.amazon.spapi import OrdersPage, Partner, with_fresh_token
 from app.amazon.tables import AmazonConnection, OrderSync
 from app.amazon.tokens import ReauthorizationRequired, TokenUnavailable
 from app.audit.service import SYSTEM
-from app.lib.errors import AmazonUnavailable
+from app.lib.errors import AmazonUnavailable, RuleViolation, SpApiDenied
 from app.services import Services
 
 log = logging.getLogger(__name__)
@@ -38,7 +38,10 @@ def _services(ctx: dict[str, Any]) -> Services:
 
 async def check_connection(ctx: dict[str, Any], company_id: int, region: str) -> str:
     """The connection test as a job (after Save, by the command, every 6 hours)."""
-    result = await _services(ctx).checker.check(company_id, Region(region), SYSTEM)
+    try:
+        result = await _services(ctx).checker.check(company_id, Region(region), SYSTEM)
+    except RuleViolation as nothing_to_check:  # not connected (any more): nothing to retry
+        return nothing_to_check.code
     if result.verdict == "amazon_unavailable" and int(ctx.get("job_try", 1)) < 4:
         raise retry_later(ctx, None)
     return result.verdict
@@ -62,6 +65,8 @@ async def check_all_connections(ctx: dict[str, Any]) -> int:
 
 async def _partner(services: Services, owner_id: int, region: Region) -> tuple[Partner, str]:
     rows = (await services.connections.rows_for_owners([owner_id]))[owner_id]
+    if region not in rows or not rows[region].get("refresh_token"):
+        raise RuleViolation(f"No Selling Partner API connection for {region}.", code="not_connected")
     settings = (await services.amazon_settings.rows([owner_id]))[owner_id]
     creds = await services.app_credentials.required(settings["account_type"], services.config.amazon_environment)
     return Partner(app_id=creds["application_id"], selling_partner_id=rows[region]["selling_partner_id"]), settings[
@@ -75,13 +80,15 @@ async def sync_marketplace_participations(ctx: dict[str, Any], company_id: int, 
     owner = await services.tokens.owner_of(company_id)
     zone = Region(region)
     try:
-        partner, _ = await _partner(services, owner, zone)
+        partner, account_type = await _partner(services, owner, zone)
+        if account_type != "seller":
+            return []  # marketplace participations are a seller API
         participations = await with_fresh_token(
             lambda force: services.tokens.access_token(company_id, zone, force=force),
             lambda token: services.spapi.marketplace_participations(zone, token, partner),
         )
-    except ReauthorizationRequired:
-        return []
+    except (ReauthorizationRequired, RuleViolation, SpApiDenied):
+        return []  # recorded on the connection (or nothing to do); retrying cannot help
     except (TokenUnavailable, AmazonUnavailable) as failure:
         raise retry_later(ctx, getattr(failure, "retry_after", None)) from None
     seen = sorted(p.marketplace.id for p in participations if p.participation.is_participating)
@@ -107,16 +114,21 @@ async def import_orders(ctx: dict[str, Any], company_id: int) -> int:
     started = services.clock.now()
     owner = await services.tokens.owner_of(company_id)
     total = 0
+    problems: list[str] = []
     try:
         for region in sorted({MARKETPLACES[m].region for m in marketplaces if m in MARKETPLACES}):
             ids = [m for m in marketplaces if MARKETPLACES[m].region == region]
-            partner, _ = await _partner(services, owner, region)
-            total += await _orders_of_region(services, company_id, region, ids, since, partner)
-    except ReauthorizationRequired as refused:
-        await _record_sync(company_id, None, 0, refused.message)
-        return 0
+            try:
+                partner, _ = await _partner(services, owner, region)
+                total += await _orders_of_region(services, company_id, region, ids, since, partner)
+            except (ReauthorizationRequired, RuleViolation, SpApiDenied) as refused:
+                problems.append(f"{region}: {refused.message}")  # other regions still import
     except (TokenUnavailable, AmazonUnavailable) as failure:
         raise retry_later(ctx, getattr(failure, "retry_after", None)) from None
+    if problems:
+        # The sync time stays where it was, so the failed regions' orders are fetched next time.
+        await _record_sync(company_id, None, total, "; ".join(problems)[:1000])
+        return total
     await _record_sync(company_id, started, total, None)
     return total
 
