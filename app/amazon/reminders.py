@@ -114,12 +114,14 @@ class ReminderService:
         return sent
 
     async def _emails(self, company_ids: set[int]) -> dict[int, str]:
-        if not company_ids:
-            return {}
-        rows = await AmazonSettings.select(AmazonSettings.company, AmazonSettings.notification_email).where(
-            AmazonSettings.company.is_in(sorted(company_ids))
-        )
-        return {r["company"]: r["notification_email"] for r in rows if r["notification_email"]}
+        ids = sorted(company_ids)
+        emails: dict[int, str] = {}
+        for start in range(0, len(ids), 1000):  # PostgreSQL takes at most 32,767 parameters per query
+            rows = await AmazonSettings.select(AmazonSettings.company, AmazonSettings.notification_email).where(
+                AmazonSettings.company.is_in(ids[start : start + 1000])
+            )
+            emails.update({r["company"]: r["notification_email"] for r in rows if r["notification_email"]})
+        return emails
 
 
 def _days_until(moment: datetime, now: datetime) -> int:

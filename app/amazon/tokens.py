@@ -83,6 +83,7 @@ class TokenProvider:
         self._tokens: dict[tuple[int, Region], _Cached] = {}
         self._flights: dict[tuple[int, Region], asyncio.Future[str]] = {}
         self._listener: asyncio.Task[None] | None = None
+        self._owner_flights: dict[int, asyncio.Future[int]] = {}
 
     async def announce_save(self) -> None:
         """After a Save: this process and every other one drop their cached owners and tokens."""
@@ -122,13 +123,27 @@ class TokenProvider:
                 del self._tokens[key]
 
     async def owner_of(self, company_id: int) -> int:
+        """The company's account owner, looked up once however many callers ask at the same time."""
         owner = self._owners.get(company_id)
-        if owner is None:
+        if owner is not None:
+            return owner
+        pending = self._owner_flights.get(company_id)
+        if pending is not None:
+            return await asyncio.shield(pending)
+        pending = self._owner_flights[company_id] = asyncio.get_running_loop().create_future()
+        try:
             ref = await self.hierarchy.account_owner(company_id)
             if ref is None:
                 raise RuleViolation(f"Company {company_id} does not exist.", code="unknown_company")
-            owner = self._owners[company_id] = ref.id
-        return owner
+            self._owners[company_id] = ref.id
+            pending.set_result(ref.id)
+            return ref.id
+        except BaseException as failure:
+            pending.set_exception(failure)
+            pending.exception()  # retrieved here: the first caller raises it, the others get it from the future
+            raise
+        finally:
+            del self._owner_flights[company_id]
 
     async def access_token(self, company_id: int, region: Region, *, force: bool = False) -> str:
         """A valid access token for the company's account in `region` (refreshing it at most once across workers)."""

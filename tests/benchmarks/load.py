@@ -29,7 +29,7 @@ _SETTINGS_FOR_ALL = """
     INSERT INTO amazon_settings
         (company, enabled, account_type, marketplace_ids, order_import_enabled, inventory_sync_enabled,
          price_sync_enabled, notification_email, version, updated_at, updated_by)
-    SELECT id, {}, {}, {}, {}, {}, {}, NULL, 1, {}, NULL FROM company
+    SELECT id, {}, {}, {}, {}, {}, {}, NULL, 1, {}, NULL FROM company WHERE id >= {}
 """
 
 
@@ -83,9 +83,9 @@ async def insert_companies(rows: Sequence[CompanyRow], now: datetime) -> None:
             await Company.raw(sql, *args)
 
 
-async def insert_default_settings(now: datetime) -> None:
-    """The default Amazon settings row of every company, in one INSERT … SELECT."""
-    await Company.raw(_SETTINGS_FOR_ALL, False, "seller", "[]", False, False, False, now)
+async def insert_default_settings(now: datetime, first_id: int = 1) -> None:
+    """The default Amazon settings row of every company from `first_id` on, in one INSERT … SELECT."""
+    await Company.raw(_SETTINGS_FOR_ALL, False, "seller", "[]", False, False, False, now, first_id)
 
 
 async def finish_load() -> None:

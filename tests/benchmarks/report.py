@@ -1,16 +1,19 @@
-"""The Markdown report of a run: two tables (reads by depth, Saves by owner size) with met/MISSED per target."""
+"""The Markdown report of a run: Hierarchy (reads by depth, Saves by owner size) and Workers, met/MISSED per target."""
 
 from __future__ import annotations
 
 import os
 import platform
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tests.benchmarks.dataset import MAX_CHAIN, SPIN_OFF_AT, SPIN_OFF_CHAINS
+from tests.benchmarks.markdown import micros, millis, table, verdict
 from tests.benchmarks.measure import Stats
 from tests.benchmarks.suite import SAMPLES_PER_DEPTH, RunResults, SaveResults, depth_label
+from tests.benchmarks.workers import WorkersResults
+from tests.benchmarks.workers_report import render_workers
 
 RATIO_TARGET = 1.5
 SAVE_TARGET_SECONDS = 1.0
@@ -24,33 +27,12 @@ class Environment:
     runtime_seconds: float
 
 
-def verdict(ok: bool) -> str:
-    """The Result cell of a row with a target."""
-    return "met" if ok else "MISSED"
-
-
-def micros(seconds: float) -> str:
-    return f"{seconds * 1e6:,.0f} µs"
-
-
-def millis(seconds: float) -> str:
-    return f"{seconds * 1e3:,.1f} ms"
-
-
 def nproc() -> int:
     """CPUs this process may use, as `nproc` counts them."""
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
-
-
-def table(header: Iterable[str], rows: Iterable[Iterable[str]]) -> list[str]:
-    """A Markdown table."""
-    head = list(header)
-    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] * len(head)) + "|"]
-    lines += ["| " + " | ".join(row) + " |" for row in rows]
-    return lines
 
 
 def timing_rows(
@@ -148,23 +130,19 @@ def describe(results: RunResults) -> list[str]:
     ]
 
 
-def render(results: RunResults, env: Environment) -> str:
-    """The whole report."""
-    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+def render_hierarchy(results: RunResults) -> list[str]:
+    """The Hierarchy part: the data set, reads by depth, Saves by owner size."""
     sizes = [f"{s.members:,} members" for s in results.saves]
-    lines = [
-        "# Benchmark results",
-        "",
-        f"Engine: {env.engine} · Date: {now} · nproc: {nproc()} · Python {platform.python_version()} · "
-        f"Run time: {env.runtime_seconds:.0f} s",
+    return [
+        "## Hierarchy",
         "",
         *describe(results),
         "",
-        "## Reads by depth",
+        "### Reads by depth",
         "",
         *table(["Measurement", "Depth 1", f"Depth {MAX_CHAIN}", "Ratio", "Target", "Result"], read_rows(results)),
         "",
-        "## Save on an account owner",
+        "### Save on an account owner",
         "",
         *table(["Measurement", *sizes, "Target", "Result"], save_rows(results.saves)),
         "",
@@ -174,4 +152,20 @@ def render(results: RunResults, env: Environment) -> str:
         "calls inside one read transaction, which leaves mostly the recursive query's own cost.",
         "",
     ]
+
+
+def render(hierarchy: RunResults | None, workers: WorkersResults | None, env: Environment) -> str:
+    """The whole report: the parts that ran."""
+    now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    lines = [
+        "# Benchmark results",
+        "",
+        f"Engine: {env.engine} · Date: {now} · nproc: {nproc()} · Python {platform.python_version()} · "
+        f"Run time: {env.runtime_seconds:.0f} s",
+        "",
+    ]
+    if hierarchy is not None:
+        lines += render_hierarchy(hierarchy)
+    if workers is not None:
+        lines += render_workers(workers)
     return "\n".join(lines)

@@ -1,4 +1,4 @@
-"""`make bench`: how reads and Saves of Amazon settings scale with the company hierarchy.
+"""`make bench`: how Amazon settings scale with the company hierarchy, and how the workers' token paths perform.
 
 Measures, on a fresh database (SQLite file in a temporary directory, or the PostgreSQL named by DATABASE_URL, whose
 name must contain "bench" or "test"):
@@ -9,14 +9,23 @@ name must contain "bench" or "test"):
 2. Save (begin edit, change accountType, POST save with If-Match) on owners with 100 and 10,000 unified members:
    the Save request's time (target ≤ 1 s) and its SQL statements (target: the same for both sizes).
 
+Then the Workers part (tests/benchmarks/workers.py), on the same database, with the Amazon simulator over real HTTP:
+
+3. cached `TokenProvider.access_token()` calls per second beside python-amazon-sp-api's cached `get_auth()` (when
+   that library is installed in the virtualenv; it is not a project dependency);
+4. LWA refresh calls for 1,000 concurrent `access_token()` requests on an expired token (target: 1);
+5. getPurchaseOrders calls per second with the token acquired per call vs a fixed token (target: ratio ≥ 0.9);
+6. `ReminderService.run()` over 100,000 connected owners, first and second run.
+
 Prints a Markdown report and writes it to var/bench-results.md. Exits 0 even when a target is missed (marked MISSED):
-the figures belong in the README, they are not assertions.
+the figures belong in the README, they are not assertions. `--parts hierarchy` or `--parts workers` runs one part.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import shutil
 import sqlite3
 import time
@@ -24,6 +33,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.benchmarks import env
+
+PARTS = ("hierarchy", "workers")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -34,6 +45,16 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--owner-repetitions", type=int, default=2000, help="account_owner calls per depth")
     parser.add_argument("--http-repetitions", type=int, default=300, help="GET requests per depth")
     parser.add_argument("--save-repetitions", type=int, default=5, help="Saves per owner")
+    parser.add_argument("--parts", nargs="+", choices=PARTS, default=list(PARTS), help="which parts to run")
+    workers = parser.add_argument_group("workers")
+    workers.add_argument("--token-calls", type=int, default=100_000, help="cached access_token calls per round")
+    workers.add_argument("--token-rounds", type=int, default=5, help="rounds of cached calls per implementation")
+    workers.add_argument("--concurrent-requests", type=int, default=1000, help="callers on an expired token")
+    workers.add_argument("--job-calls", type=int, default=300, help="concurrent SP-API calls per round")
+    workers.add_argument("--job-rounds", type=int, default=7, help="rounds of SP-API calls per variant")
+    workers.add_argument("--local-calls", type=int, default=2000, help="concurrent local stand-in calls per round")
+    workers.add_argument("--local-rounds", type=int, default=9, help="rounds of local stand-in calls per variant")
+    workers.add_argument("--reminder-connections", type=int, default=100_000, help="connected owners scanned")
     return parser.parse_args(argv)
 
 
@@ -49,19 +70,34 @@ async def engine_description() -> str:
     return f"PostgreSQL {rows[0]['server_version'].split()[0]}"
 
 
-async def bench(args: argparse.Namespace) -> tuple[Any, str]:
-    """Run the scenario; returns its results and the engine description."""
-    from tests.benchmarks.suite import BenchConfig, run
+async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, str]:
+    """Run the chosen parts; returns their results (None when not run) and the engine description."""
+    from tests.benchmarks import suite, workers
 
-    config = BenchConfig(
-        companies=args.companies,
-        member_counts=tuple(args.members),
-        owner_repetitions=args.owner_repetitions,
-        http_repetitions=args.http_repetitions,
-        save_repetitions=args.save_repetitions,
-    )
-    results = await run(config)
-    return results, await engine_description()
+    hierarchy = None
+    if "hierarchy" in args.parts:
+        config = suite.BenchConfig(
+            companies=args.companies,
+            member_counts=tuple(args.members),
+            owner_repetitions=args.owner_repetitions,
+            http_repetitions=args.http_repetitions,
+            save_repetitions=args.save_repetitions,
+        )
+        hierarchy = await suite.run(config)
+    worker_results = None
+    if "workers" in args.parts:
+        worker_config = workers.WorkersConfig(
+            token_calls=args.token_calls,
+            token_rounds=args.token_rounds,
+            concurrent_requests=args.concurrent_requests,
+            job_calls=args.job_calls,
+            job_rounds=args.job_rounds,
+            local_calls=args.local_calls,
+            local_rounds=args.local_rounds,
+            reminder_connections=args.reminder_connections,
+        )
+        worker_results = await workers.run(worker_config, simulator, fresh_database=hierarchy is None)
+    return hierarchy, worker_results, await engine_description()
 
 
 def write_report(text: str, path: Path) -> None:
@@ -76,12 +112,22 @@ def main(argv: list[str] | None = None) -> None:
     tmp = env.configure()  # before any app import: the settings are read once
     started = time.perf_counter()
     try:
-        results, engine = asyncio.run(bench(args))
+        with contextlib.ExitStack() as stack:
+            simulator = None
+            if "workers" in args.parts:
+                from tests.benchmarks.simulator import running
+
+                simulator = stack.enter_context(running(env.PUBLIC_URL))
+                env.use_simulator(simulator.url)
+            hierarchy, workers, engine = asyncio.run(bench(args, simulator))
     finally:
+        from app.lib.redis import stop_embedded_server
+
+        stop_embedded_server(str(tmp))  # the embedded Redis is a daemon: it would outlive the run and its folder
         shutil.rmtree(tmp, ignore_errors=True)
     from tests.benchmarks.report import Environment, render
 
-    text = render(results, Environment(engine=engine, runtime_seconds=time.perf_counter() - started))
+    text = render(hierarchy, workers, Environment(engine=engine, runtime_seconds=time.perf_counter() - started))
     print(text)
     write_report(text, env.RESULTS_FILE)
     print(f"# written to {env.RESULTS_FILE.relative_to(env.PROJECT_ROOT)}")

@@ -97,13 +97,14 @@ async def running_app() -> AsyncIterator[Litestar]:
 
 
 @contextlib.asynccontextmanager
-async def signed_in(application: Litestar) -> AsyncIterator[httpx.AsyncClient]:
-    """An HTTP client over ASGI, signed in as a fresh admin."""
+async def signed_in(application: Litestar, username: str = USERNAME) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client over ASGI (at the app's public URL), signed in as a fresh admin."""
     services: Services = application.state.services
-    await services.accounts.create_user(USERNAME, PASSWORD, "admin", "Bench Admin")
+    await services.accounts.create_user(username, PASSWORD, "admin", "Bench Admin")
     transport = httpx.ASGITransport(app=application)  # type: ignore[arg-type]  # Litestar is ASGI; stubs differ
-    async with httpx.AsyncClient(transport=transport, base_url="http://bench.local") as client:
-        _check(await client.post("/api/auth/login", json={"username": USERNAME, "password": PASSWORD}), 200)
+    async with httpx.AsyncClient(transport=transport, base_url=services.config.public_url) as client:
+        signed = _check(await client.post("/api/auth/login", json={"username": username, "password": PASSWORD}), 200)
+        client.headers["X-CSRF-Token"] = signed["csrfToken"]  # every state-changing request must carry it
         yield client
 
 
