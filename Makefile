@@ -23,7 +23,7 @@ seed: migrate
 	$(PY) -m app.cli seed-demo
 
 run: seed
-	@# The web server (with the Amazon simulator and the built frontend) and a worker with the crons, together.
+	@# The web server (with the Amazon simulator) and a worker with the crons, together.
 	$(PY) -m app.cli worker & WORKER=$$!; \
 	trap 'kill $$WORKER 2>/dev/null; wait $$WORKER 2>/dev/null; $(PY) -m app.cli stop-redis' EXIT INT TERM; \
 	$(PY) -m app.cli serve
