@@ -70,7 +70,7 @@ async def test_a_worker_killed_while_refreshing_does_not_block_the_others(
     owner = await connected_owner(admin, amazon)
     stored = await AmazonConnection.select(AmazonConnection.refresh_token).first()
     await expire_access_token(services, owner)
-    await amazon.fault("lwa", "latency", seconds=30, count=1)
+    await amazon.fault("lwa", "latency", seconds=6, count=1)  # longer than the lock timeout (3 s) in tests
     before = (await amazon.counters())["lwa.refresh_token"]
     victim = await asyncio.create_subprocess_exec(
         sys.executable,
