@@ -147,6 +147,16 @@ def serve() -> None:
     uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port, log_level="info")
 
 
+def openapi_document() -> str:
+    """The HTTP API's OpenAPI document, as the frontend's client generator reads it."""
+    import msgspec
+
+    from app.main import create_app
+
+    schema = msgspec.to_builtins(create_app().openapi_schema.to_schema())
+    return msgspec.json.format(msgspec.json.encode(schema), indent=2).decode() + "\n"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="erp-settings", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -157,6 +167,9 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("stop-redis", help="stop the embedded Redis under var/ (make run does this on exit)")
     commands.add_parser("check-connections", help="queue a connection check for every connection")
     commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key of SECRET_KEYS")
+    commands.add_parser(
+        "openapi", help="print the HTTP API's OpenAPI document (the frontend client is generated from it)"
+    )
     user = commands.add_parser("create-user", help="create a user")
     user.add_argument("username")
     user.add_argument("--role", choices=["admin", "support", "viewer"], required=True)
@@ -184,6 +197,8 @@ def main(argv: list[str] | None = None) -> None:
         print(f"{asyncio.run(check_connections())} connection check(s) queued")
     elif args.command == "rotate-keys":
         asyncio.run(rotate())
+    elif args.command == "openapi":
+        sys.stdout.write(openapi_document())
     elif args.command == "create-user":
         codes = [c.strip() for c in args.companies.split(",") if c.strip()]
         asyncio.run(create_user(args.username, args.role, args.password, codes))

@@ -27,6 +27,8 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     amazon_retry_attempts: int = 3
     amazon_retry_base_seconds: float = 0.5
     public_url: str = "http://127.0.0.1:8000"
+    # The built frontend (npm run build); served at / with every page route answered by its index.html.
+    frontend_dist: str = str(PROJECT_ROOT / "frontend" / "dist")
     cors_origins: str = ""
     host: str = "127.0.0.1"
     port: int = 8000
@@ -89,6 +91,7 @@ _ENV_NAMES = {
     "amazon_retry_attempts": "AMAZON_RETRY_ATTEMPTS",
     "amazon_retry_base_seconds": "AMAZON_RETRY_BASE_SECONDS",
     "public_url": "PUBLIC_URL",
+    "frontend_dist": "FRONTEND_DIST",
     "cors_origins": "CORS_ORIGINS",
     "host": "HOST",
     "port": "PORT",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, get
@@ -20,14 +21,17 @@ from piccolo.querystring import QueryString
 
 from app.accounts.auth import SESSION_COOKIE, SessionAuthMiddleware
 from app.accounts.controller import AuthController
+from app.accounts.users_controller import UserController
 from app.amazon.controller import AmazonSettingsController
 from app.amazon.credentials_controller import AppCredentialsController
 from app.amazon.oauth_pages import OAuthPagesController
 from app.audit.controller import AuditController
 from app.audit.controller_notifications import NotificationController
+from app.audit.controller_outbox import OutboxController
 from app.companies.controller import CompanyController
 from app.config import Settings, get_settings
 from app.editing.controller import EditController
+from app.frontend import frontend_routes
 from app.lib.clock import Clock
 from app.lib.deps import provide_services
 from app.lib.http import EXCEPTION_HANDLERS
@@ -92,8 +96,11 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             AuditController,
             AppCredentialsController,
             NotificationController,
+            OutboxController,
+            UserController,
             OAuthPagesController,
             *simulator_mount(config),
+            *frontend_routes(Path(config.frontend_dist)),
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,

@@ -24,6 +24,7 @@ from app.amazon.retry import Backoff
 from app.amazon.settings import SettingsService
 from app.amazon.spapi import SpApiClient
 from app.amazon.throttle import SharedThrottle
+from app.amazon.timeline import ExpiryTimelineService
 from app.amazon.tokens import TokenProvider, notify_reauthorization
 from app.audit.notifications import Mailer, NotificationService
 from app.audit.service import AuditService
@@ -68,6 +69,7 @@ class Services:
     tokens: TokenProvider
     notifications: NotificationService
     reminders: ReminderService
+    expiry_timeline: ExpiryTimelineService
     queue: JobQueue
 
 
@@ -214,5 +216,6 @@ def build_services(
         tokens=tokens,
         notifications=notifications,
         reminders=reminders,
+        expiry_timeline=ExpiryTimelineService(clock, hierarchy),
         queue=queue,
     )

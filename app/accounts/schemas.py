@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Literal
 
 import msgspec
 
-from app.lib.wire import InputStruct, Struct
+from app.lib.wire import SINGLE_LINE_PATTERN, InputStruct, Struct
 
 Role = Literal["admin", "support", "viewer"]
 ROLES: tuple[Role, ...] = ("admin", "support", "viewer")
@@ -40,3 +41,37 @@ class SignedIn(Struct):
 
     user: CurrentUser
     csrf_token: str
+
+
+class ScopeCompany(Struct):
+    id: int
+    code: str
+    name: str
+
+
+class UserView(Struct):
+    """A user as admins manage them; never the password hash."""
+
+    id: int
+    username: str
+    display_name: str
+    role: Role
+    active: bool
+    company_scope: list[ScopeCompany] | None
+    created_at: datetime
+
+
+class UserList(Struct):
+    items: list[UserView]
+
+
+class UserCreate(InputStruct):
+    """A new user; `companyCodes` limits them to those companies and their descendants (empty: every company)."""
+
+    username: Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9_.@-]{1,150}$")]
+    display_name: Annotated[str, msgspec.Meta(min_length=1, max_length=200, pattern=SINGLE_LINE_PATTERN)]
+    role: Role
+    password: Annotated[str, msgspec.Meta(min_length=12, max_length=1024)]
+    company_codes: Annotated[
+        list[Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9_-]{1,32}$")]], msgspec.Meta(max_length=100)
+    ] = []

@@ -11,12 +11,12 @@ import msgspec
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from app.accounts.schemas import ActiveSession, CurrentUser, Role, SignedIn
+from app.accounts.schemas import ActiveSession, CurrentUser, Role, ScopeCompany, SignedIn, UserCreate, UserView
 from app.accounts.tables import User, UserSession
 from app.audit.service import Actor, AuditService
 from app.companies.tables import Company
 from app.lib.clock import Clock
-from app.lib.errors import Conflict, NotAuthenticated, RuleViolation
+from app.lib.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
 from app.lib.ratelimit import LOGIN_PER_IP, LOGIN_PER_USERNAME, RateLimiter
 
 # Sessions are touched at most this often, so reads stay reads.
@@ -82,7 +82,7 @@ class AccountService:
         found = {row["code"]: row["id"] for row in rows}
         unknown = [code for code in codes if code not in found]
         if unknown:
-            raise RuleViolation(f"Unknown company code(s): {', '.join(unknown)}.", fields={"companies": "unknown"})
+            raise RuleViolation(f"Unknown company code(s): {', '.join(unknown)}.", fields={"companyCodes": "unknown"})
         return sorted(found.values())
 
     async def login(self, username: str, password: str, ip: str | None, user_agent: str | None) -> tuple[str, SignedIn]:
@@ -180,3 +180,54 @@ class AccountService:
         rows = await User.update({User.is_active: False}).where(User.username == username).returning(User.id)
         if rows:
             await UserSession.delete().where(UserSession.user == rows[0]["id"])
+
+    async def users(self, user_id: int | None = None) -> list[UserView]:
+        """Every user (or one), with the companies they are limited to named."""
+        query = User.select(
+            User.id, User.username, User.display_name, User.role, User.is_active, User.company_scope, User.created_at
+        ).order_by(User.username)
+        rows = await (query.where(User.id == user_id) if user_id is not None else query)
+        scoped = {cid for row in rows for cid in _scope(row["company_scope"]) or []}
+        names = (
+            {
+                r["id"]: ScopeCompany(id=r["id"], code=r["code"], name=r["name"])
+                for r in (
+                    await Company.select(Company.id, Company.code, Company.name).where(Company.id.is_in(list(scoped)))
+                )
+            }
+            if scoped
+            else {}
+        )
+        return [
+            UserView(
+                id=row["id"],
+                username=row["username"],
+                display_name=row["display_name"],
+                role=row["role"],
+                active=row["is_active"],
+                company_scope=None
+                if row["company_scope"] is None
+                else [names[c] for c in _scope(row["company_scope"]) or [] if c in names],
+                created_at=row["created_at"],
+            )
+            for row in rows
+        ]
+
+    async def add_user(self, data: UserCreate, actor: Actor) -> UserView:
+        """Create a user from the admin page, audited (never the password)."""
+        created = await self.create_user(
+            data.username, data.password, data.role, data.display_name, data.company_codes or None
+        )
+        await self.audit.record(actor, None, "user.created", f"User {created.username} created ({created.role})")
+        return (await self.users(created.id))[0]
+
+    async def deactivate_user(self, user_id: int, actor: Actor) -> UserView:
+        """Deactivate from the admin page; nobody deactivates themselves (the last admin could lock everyone out)."""
+        if user_id == actor.user_id:
+            raise RuleViolation("You cannot deactivate yourself.", code="self_deactivation")
+        found = await self.users(user_id)
+        if not found:
+            raise NotFound(f"User {user_id} does not exist.")
+        await self.deactivate(found[0].username)
+        await self.audit.record(actor, None, "user.deactivated", f"User {found[0].username} deactivated")
+        return (await self.users(user_id))[0]

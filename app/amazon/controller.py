@@ -2,17 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import FromPath
+from litestar.params import FromPath, QueryParameter
 
 from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
 from app.amazon.checks import ConnectionTest
 from app.amazon.regions import MARKETPLACES, Region
 from app.amazon.schemas import AmazonSettings, MarketplaceInfo
+from app.amazon.timeline import ExpiryTimeline
 from app.lib.deps import etag, known_id
 from app.lib.http import error_responses
 from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER
@@ -32,6 +33,16 @@ class AmazonSettingsController(Controller):
         """A company's effective Amazon settings, each field with its source; the ETag is the version."""
         result = await services.amazon_settings.effective(known_id(company_id), request.user.id)
         return Response(result, headers=etag(result.version))
+
+    @get("/amazon/expiry-timeline", operation_id="expiryTimeline", responses=error_responses())
+    async def expiry_timeline(
+        self,
+        services: NamedDependency[Services],
+        request: Request[CurrentUser, Any, Any],
+        weeks: Annotated[int, QueryParameter(ge=1, le=52)] = 12,
+    ) -> ExpiryTimeline:
+        """Authorizations expiring in each of the coming weeks (from this week's Monday), with unified members."""
+        return await services.expiry_timeline.timeline(weeks, request.user.company_scope)
 
     @get("/marketplaces", operation_id="listMarketplaces", responses=error_responses())
     async def list_marketplaces(self) -> list[MarketplaceInfo]:

@@ -10,7 +10,7 @@ from typing import Any
 
 from piccolo.columns.combination import WhereRaw
 
-from app.audit.schemas import NotificationPage, NotificationView
+from app.audit.schemas import NotificationPage, NotificationView, OutboxMessageView, OutboxPage
 from app.audit.tables import Notification, OutboxMessage
 from app.companies.hierarchy import subtree_condition
 from app.lib.clock import Clock
@@ -38,6 +38,32 @@ class Mailer:
                 log.error("mail to the %s domain failed: %s", recipient.rsplit("@", 1)[-1], type(failure).__name__)
         await OutboxMessage.insert(
             OutboxMessage(recipient=recipient, subject=subject, body=body, created_at=self.clock.now(), sent_at=sent_at)
+        )
+
+    async def outbox(self, limit: int, offset: int) -> OutboxPage:
+        rows = (
+            await OutboxMessage.select()
+            .order_by(OutboxMessage.created_at, ascending=False)
+            .order_by(OutboxMessage.id, ascending=False)
+            .limit(limit)
+            .offset(offset)
+        )
+        return OutboxPage(
+            smtp_configured=bool(self.smtp_host),
+            items=[
+                OutboxMessageView(
+                    id=r["id"],
+                    recipient=r["recipient"],
+                    subject=r["subject"],
+                    body=r["body"],
+                    created_at=r["created_at"],
+                    sent_at=r["sent_at"],
+                )
+                for r in rows
+            ],
+            total=await OutboxMessage.count(),
+            limit=limit,
+            offset=offset,
         )
 
     def _smtp(self, recipient: str, subject: str, body: str) -> None:

@@ -45,3 +45,22 @@ class NotificationPage(Struct):
     unread: int
     limit: int
     offset: int
+
+
+class OutboxMessageView(Struct):
+    id: int
+    recipient: str
+    subject: str
+    body: str
+    created_at: datetime
+    sent_at: datetime | None
+
+
+class OutboxPage(Struct):
+    """Mail the system wrote, newest first; without SMTP it waits here for admins to read."""
+
+    smtp_configured: bool
+    items: list[OutboxMessageView]
+    total: int
+    limit: int
+    offset: int

@@ -95,6 +95,31 @@ class HierarchyService:
         )
         return [CompanyRef(id=row["id"], code=row["code"]) for row in rows]
 
+    async def members_of_owners(self, owner_ids: Sequence[int]) -> dict[int, list[CompanyRef]]:
+        """`unified_members` of many owners at once: one recursive query per thousand owners."""
+        result: dict[int, list[CompanyRef]] = {owner: [] for owner in owner_ids}
+        ids = sorted(result)
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            rows = await _rows(
+                f"""
+                WITH RECURSIVE members(owner_id, id, depth) AS (
+                    SELECT id, id, 0 FROM company WHERE id IN ({_placeholders(len(chunk))})
+                    UNION ALL
+                    SELECT members.owner_id, c.id, members.depth + 1
+                    FROM company c JOIN members ON c.parent = members.id
+                    WHERE c.unified AND members.depth < {_RECURSION_GUARD}
+                )
+                SELECT members.owner_id AS owner_id, c.id AS id, c.code AS code
+                FROM members JOIN company c ON c.id = members.id
+                WHERE members.depth > 0 ORDER BY c.code
+                """,
+                *chunk,
+            )
+            for row in rows:
+                result[row["owner_id"]].append(CompanyRef(id=row["id"], code=row["code"]))
+        return result
+
     async def ancestors(self, company_id: int) -> list[CompanyRef]:
         """Parent, grandparent, … up to the root, nearest first."""
         rows = await _rows(

@@ -158,6 +158,40 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         None,
         {"anonymous": 401, "viewer": 403, "support": 403, "admin": 204, "scoped": 403},
     ),
+    "GET /api/users": (
+        "GET",
+        "/api/users",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 403},
+    ),
+    "POST /api/users": (
+        "POST",
+        "/api/users",
+        {"username": "made-by-{caller}", "displayName": "Made", "role": "viewer", "password": "long-enough-pw"},
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 201, "scoped": 403},
+    ),
+    "POST /api/users/{user_id:int}/deactivate": (
+        "POST",
+        "/api/users/{victim}/deactivate",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 403},
+    ),
+    "GET /api/outbox": (
+        "GET",
+        "/api/outbox",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 200, "scoped": 403},
+    ),
+    "GET /api/amazon/expiry-timeline": (
+        "GET",
+        "/api/amazon/expiry-timeline",
+        None,
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
+    ),
+    # The page itself is public (it holds no data); what it shows comes from the API above.
+    "GET /": ("GET", "/", None, dict.fromkeys(CALLERS, 200)),
+    "GET /{path:path}": ("GET", "/companies/{us}/amazon", None, dict.fromkeys(CALLERS, 200)),
+    "GET /assets/{file_path:path}": ("GET", "/assets/missing.js", None, dict.fromkeys(CALLERS, 404)),
     "POST /api/auth/logout": (
         "POST",
         "/api/auth/logout",
@@ -206,6 +240,7 @@ async def test_each_caller_gets_what_its_role_and_scope_allow(
         "other_edit": other_edit["id"],
         "cred_edit": cred_edit["id"],
         "caller": caller.upper(),
+        "victim": (await services.accounts.create_user("matrix-victim", PASSWORD, "viewer")).id,
     }
 
     seen = {}

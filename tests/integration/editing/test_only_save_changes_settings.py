@@ -101,6 +101,17 @@ async def test_every_route_but_save_leaves_stored_settings_unchanged(
         ),
         "DELETE /api/integration-credentials/edits/{edit_id:uuid}": lambda: admin.delete(cred),
         "DELETE /api/edits/{edit_id:uuid}": lambda: admin.delete(f"/api/edits/{drafts['edit_id']}"),
+        "GET /api/users": lambda: admin.get("/api/users"),
+        "POST /api/users": lambda: admin.post(
+            "/api/users",
+            json={"username": "new-one", "displayName": "New One", "role": "viewer", "password": "long-enough-pw"},
+        ),
+        "POST /api/users/{user_id:int}/deactivate": lambda: admin.post("/api/users/999/deactivate"),
+        "GET /api/outbox": lambda: admin.get("/api/outbox"),
+        "GET /api/amazon/expiry-timeline": lambda: admin.get("/api/amazon/expiry-timeline"),
+        "GET /": lambda: admin.get("/"),
+        "GET /{path:path}": lambda: admin.get("/companies"),
+        "GET /assets/{file_path:path}": lambda: admin.get("/assets/missing.js"),
         "POST /api/auth/logout": lambda: admin.post("/api/auth/logout"),
     }
     documentation = {r for r in routes_of(app) if r.split(" ", 1)[1].startswith("/schema")}
