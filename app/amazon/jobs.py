@@ -31,6 +31,10 @@ def retry_later(ctx: dict[str, Any], retry_after: float | None) -> Retry:
     return Retry(defer=delay)
 
 
+# The cron runs every 10 minutes: a warning half an hour ahead reaches people at least twice before the draft closes.
+GRANT_WARNING_BEFORE_DRAFT_CLOSES = timedelta(minutes=30)
+
+
 def _services(ctx: dict[str, Any]) -> Services:
     services: Services = ctx["services"]
     return services
@@ -194,5 +198,19 @@ async def send_reminders(ctx: dict[str, Any]) -> int:
 
 
 async def expire_idle_drafts(ctx: dict[str, Any]) -> int:
-    """Close drafts idle for too long (their waiting tokens are discarded and audited)."""
-    return await _services(ctx).edits.expire_idle()
+    """Warn about tokens in drafts that close soon, then close drafts idle for too long (tokens discarded, audited)."""
+    services = _services(ctx)
+    for grant in await services.edits.grants_about_to_expire(GRANT_WARNING_BEFORE_DRAFT_CLOSES):
+        code, region, closes = grant["company_code"], grant["region"], grant["expires_at"]
+        await services.notifications.notify(
+            dedupe_key=f"pending-token:{grant['edit_id']}:{region}:{closes.isoformat()}",
+            kind="pending_token_expiring",
+            title=f"A new {region} token for {code} is waiting for Save",
+            body=(
+                f"{grant['editor']}'s draft of {code} holds a new Selling Partner API token for {region} that is not "
+                f"saved yet. The draft closes at {closes:%H:%M} UTC unless someone works in it, and the token is then "
+                f"discarded: open {code}'s settings and click Save."
+            ),
+            company_id=grant["company_id"],
+        )
+    return await services.edits.expire_idle()

@@ -116,6 +116,27 @@ class EditService:
                 await self.drafts.close(row, "expired", SYSTEM, reason="expired")
         return len(rows)
 
+    async def grants_about_to_expire(self, within: timedelta) -> list[dict[str, Any]]:
+        """Tokens waiting in open drafts that close (idle) within `within`: someone must Save them or lose them."""
+        now = self.clock.now()
+        drafts = await EditSession.select(
+            EditSession.id.as_alias("edit_id"),
+            EditSession.expires_at,
+            EditSession.company.id.as_alias("company_id"),
+            EditSession.company.code.as_alias("company_code"),
+            EditSession.user.display_name.as_alias("editor"),
+        ).where(
+            (EditSession.status == "open")
+            & (EditSession.expires_at > now)
+            & (EditSession.expires_at <= now + within)
+            & EditSession.id.is_in(GrantTable.select(GrantTable.edit))
+        )
+        by_id = {draft["edit_id"]: draft for draft in drafts}
+        if not by_id:
+            return []
+        grants = await GrantTable.select(GrantTable.edit, GrantTable.region).where(GrantTable.edit.is_in(list(by_id)))
+        return [{**by_id[grant["edit"]], "region": grant["region"]} for grant in grants]
+
     async def attach_grant(
         self,
         edit_id: uuid.UUID,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from app.amazon.jobs import expire_idle_drafts
 from app.amazon.regions import Region
 from app.lib.clock import MovableClock
 from app.services import Services
@@ -209,3 +210,33 @@ async def test_activity_keeps_a_draft_alive(admin: Browser, clock: MovableClock)
         assert response.status_code == 200
 
     assert (await save(admin, draft)).status_code == 200
+
+
+async def test_a_token_waiting_in_a_draft_that_closes_soon_is_announced_once(
+    admin: Browser, clock: MovableClock, services: Services
+) -> None:
+    us = await create_company(admin, "US-01")
+    draft = await begin_edit(admin, us["id"])
+    await services.edits.attach_grant(
+        draft["id"],
+        Region.NA,
+        selling_partner_id="A1US",
+        refresh_token="Atzr|waiting",
+        access_token=None,
+        access_token_expires_at=None,
+        obtained_at=clock.now(),
+    )
+    ctx = {"services": services, "job_try": 1}
+
+    await expire_idle_drafts(ctx)
+    early = (await services.notifications.page(None, unread_only=False, limit=10, offset=0)).items
+    clock.advance(timedelta(hours=1, minutes=40))
+    await expire_idle_drafts(ctx)
+    await expire_idle_drafts(ctx)
+    notes = (await services.notifications.page(None, unread_only=False, limit=10, offset=0)).items
+
+    assert early == []
+    assert [n.title for n in notes] == ["A new NA token for US-01 is waiting for Save"]
+    assert "Ada Admin's draft" in notes[0].body
+    assert "Atzr" not in notes[0].body
+    assert (await services.edits.grants_about_to_expire(timedelta(minutes=30)))[0]["region"] == "NA"
