@@ -10,7 +10,7 @@ import msgspec
 
 from app.amazon.status import EXPIRING_WITHIN
 from app.amazon.tables import AmazonConnection, AmazonSettings, IntegrationCredentials
-from app.audit.notifications import NotificationService
+from app.audit.notifications import Notice, NotificationService
 from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
 
@@ -27,7 +27,11 @@ class ReminderService:
         self.notifications = notifications
 
     async def run(self) -> ReminderRun:
-        """Send what is due now; safe to run any number of times (each reminder has a dedupe key)."""
+        """Send what is due now; safe to run any number of times (each reminder has a dedupe key).
+
+        A handful of queries whatever the number of connections: existing reminders are looked up in bulk, members
+        and e-mail addresses are fetched only for what is new, and new reminders are inserted many rows at a time.
+        """
         now = self.clock.now()
         horizon = now + EXPIRING_WITHIN
         rows = await AmazonConnection.select(
@@ -37,44 +41,19 @@ class ReminderService:
             AmazonConnection.authorization_expires_at,
             AmazonConnection.company.code.as_alias("code"),
         ).where(AmazonConnection.refresh_token.is_not_null() & (AmazonConnection.authorization_expires_at <= horizon))
-        emails = await self._emails({r["company"] for r in rows})
-        sent = 0
-        for row in rows:
-            sent += await self._remind(row, emails.get(row["company"]))
+        keyed = [(row, _dedupe_key(row, now)) for row in rows]
+        sent_before = await self.notifications.existing_keys([key for _, key in keyed])
+        due = [(row, key) for row, key in keyed if key not in sent_before]
+        owners = sorted({row["company"] for row, _ in due})
+        members = await self.hierarchy.members_of_owners(owners)
+        emails = await self._emails(set(owners))
+        notices = [
+            _notice(row, key, now, [m.code for m in members[row["company"]]], emails.get(row["company"]))
+            for row, key in due
+        ]
+        sent = await self.notifications.notify_many(notices)
         sent += await self._secrets(horizon)
         return ReminderRun(scanned=len(rows), sent=sent)
-
-    async def _remind(self, row: dict[str, Any], email: str | None) -> int:
-        now = self.clock.now()
-        expires = row["authorization_expires_at"]
-        members = [m.code for m in await self.hierarchy.unified_members(row["company"])]
-        affected = f" Unified companies affected: {', '.join(members)}." if members else ""
-        renew = (
-            f"To renew: open {row['code']}, click Edit, use Get Selling Partner API token for {row['region']}, "
-            "confirm at Amazon, then Save."
-        )
-        if expires <= now:
-            key = f"authorization-expired:{row['id']}:{expires:%Y-%m-%d}"
-            title = f"Amazon authorization of {row['code']} ({row['region']}) has expired"
-            body = f"Amazon stopped accepting it on {expires:%Y-%m-%d}.{affected} {renew}"
-            kind, severity = "authorization_expired", "error"
-        else:
-            year, week, _ = now.isocalendar()
-            days = _days_until(expires, now)
-            key = f"authorization-expiring:{row['id']}:{expires:%Y-%m-%d}:{year}-W{week:02d}"
-            title = f"Amazon authorization of {row['code']} ({row['region']}) expires in {days} days"
-            body = f"It expires on {expires:%Y-%m-%d}.{affected} {renew}"
-            kind, severity = "authorization_expiring", "warning"
-        created = await self.notifications.notify(
-            dedupe_key=key,
-            kind=kind,
-            title=title,
-            body=body,
-            company_id=row["company"],
-            severity=severity,
-            email=email,
-        )
-        return int(created)
 
     async def _secrets(self, horizon: Any) -> int:
         now = self.clock.now()
@@ -122,6 +101,43 @@ class ReminderService:
             )
             emails.update({r["company"]: r["notification_email"] for r in rows if r["notification_email"]})
         return emails
+
+
+def _dedupe_key(row: dict[str, Any], now: datetime) -> str:
+    """Once at expiry; before it, once per ISO week."""
+    expires = row["authorization_expires_at"]
+    if expires <= now:
+        return f"authorization-expired:{row['id']}:{expires:%Y-%m-%d}"
+    year, week, _ = now.isocalendar()
+    return f"authorization-expiring:{row['id']}:{expires:%Y-%m-%d}:{year}-W{week:02d}"
+
+
+def _notice(row: dict[str, Any], key: str, now: datetime, members: list[str], email: str | None) -> Notice:
+    expires = row["authorization_expires_at"]
+    affected = f" Unified companies affected: {', '.join(members)}." if members else ""
+    renew = (
+        f"To renew: open {row['code']}, click Edit, use Get Selling Partner API token for {row['region']}, "
+        "confirm at Amazon, then Save."
+    )
+    if expires <= now:
+        return Notice(
+            dedupe_key=key,
+            kind="authorization_expired",
+            severity="error",
+            title=f"Amazon authorization of {row['code']} ({row['region']}) has expired",
+            body=f"Amazon stopped accepting it on {expires:%Y-%m-%d}.{affected} {renew}",
+            company_id=row["company"],
+            email=email,
+        )
+    return Notice(
+        dedupe_key=key,
+        kind="authorization_expiring",
+        severity="warning",
+        title=f"Amazon authorization of {row['code']} ({row['region']}) expires in {_days_until(expires, now)} days",
+        body=f"It expires on {expires:%Y-%m-%d}.{affected} {renew}",
+        company_id=row["company"],
+        email=email,
+    )
 
 
 def _days_until(moment: datetime, now: datetime) -> int:

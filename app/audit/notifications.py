@@ -8,6 +8,7 @@ import smtplib
 from email.message import EmailMessage
 from typing import Any
 
+import msgspec
 from piccolo.columns.combination import WhereRaw
 
 from app.audit.schemas import NotificationPage, NotificationView, OutboxMessageView, OutboxPage
@@ -74,6 +75,18 @@ class Mailer:
             smtp.send_message(message)
 
 
+class Notice(msgspec.Struct, frozen=True, kw_only=True):
+    """One notification to record (and mail), identified by its dedupe key."""
+
+    dedupe_key: str
+    kind: str
+    title: str
+    body: str
+    company_id: int | None = None
+    severity: str = "warning"
+    email: str | None = None
+
+
 class NotificationService:
     def __init__(self, clock: Clock, mailer: Mailer) -> None:
         self.clock = clock
@@ -107,6 +120,40 @@ class NotificationService:
         if email:
             await self.mailer.send(email, title, body)
         return True
+
+    async def existing_keys(self, keys: list[str]) -> set[str]:
+        """Which of these dedupe keys were notified already (in chunks: PostgreSQL takes 32,767 parameters)."""
+        found: set[str] = set()
+        for start in range(0, len(keys), 1000):
+            rows = await Notification.select(Notification.dedupe_key).where(
+                Notification.dedupe_key.is_in(keys[start : start + 1000])
+            )
+            found.update(r["dedupe_key"] for r in rows)
+        return found
+
+    async def notify_many(self, notices: list[Notice]) -> int:
+        """`notify` for many at once: multi-row INSERT … ON CONFLICT DO NOTHING; mail only for the new ones."""
+        created = 0
+        for start in range(0, len(notices), 500):
+            chunk = notices[start : start + 500]
+            now = self.clock.now()
+            args: list[Any] = []
+            for n in chunk:
+                args += [n.company_id, n.kind, n.severity, n.title[:300], n.body, n.dedupe_key[:200], now]
+            # Only "{}" placeholders are joined into the statement; every value travels as a parameter.
+            values = ", ".join(["({}, {}, {}, {}, {}, {}, {})"] * len(chunk))
+            statement = (
+                "INSERT INTO notification (company, kind, severity, title, body, dedupe_key, created_at) VALUES "  # noqa: S608
+                + values
+                + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key"
+            )
+            rows = await Notification.raw(statement, *args)
+            inserted = {r["dedupe_key"] for r in rows}
+            created += len(inserted)
+            for n in chunk:
+                if n.email and n.dedupe_key[:200] in inserted:
+                    await self.mailer.send(n.email, n.title, n.body)
+        return created
 
     async def page(self, scope: list[int] | None, *, unread_only: bool, limit: int, offset: int) -> NotificationPage:
         query = Notification.select(*Notification.all_columns(), Notification.company.code.as_alias("company_code"))

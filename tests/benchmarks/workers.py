@@ -29,7 +29,6 @@ from app.amazon.spapi import with_fresh_token
 from app.amazon.tables import AmazonConnection
 from app.amazon_sim import VENDOR_APP
 from app.audit.tables import Notification
-from app.companies.tables import Company
 from app.config import get_settings
 from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator, install_app_credentials
@@ -121,7 +120,6 @@ class Reminders:
     first: ReminderRun
     second: ReminderRun
     notifications: int
-    batched_members_seconds: float
 
 
 @dataclass
@@ -386,8 +384,8 @@ async def one_reminder_run(services: Services) -> ReminderRun:
     reminders = services.reminders
     totals: dict[str, float] = {}
     with (
-        timed_method(reminders.hierarchy, "unified_members", totals),
-        timed_method(reminders.notifications, "notify", totals),
+        timed_method(reminders.hierarchy, "members_of_owners", totals),
+        timed_method(reminders.notifications, "notify_many", totals),
         count_queries() as seen,
     ):
         start = time.perf_counter()
@@ -398,28 +396,10 @@ async def one_reminder_run(services: Services) -> ReminderRun:
         scanned=run.scanned,
         sent=run.sent,
         statements=len(seen),
-        members_calls=int(totals.get("unified_members#calls", 0)),
-        members_seconds=totals.get("unified_members", 0.0),
-        notify_seconds=totals.get("notify", 0.0),
+        members_calls=int(totals.get("members_of_owners#calls", 0)),
+        members_seconds=totals.get("members_of_owners", 0.0),
+        notify_seconds=totals.get("notify_many", 0.0),
     )
-
-
-async def batched_members(owner_ids: list[int]) -> float:
-    """Seconds for the members of all these owners in one recursive query (what the suggested fix would run)."""
-    placeholders = ", ".join(["{}"] * len(owner_ids))
-    sql = f"""
-        WITH RECURSIVE members(owner, id, depth) AS (
-            SELECT id, id, 0 FROM company WHERE id IN ({placeholders})
-            UNION ALL
-            SELECT members.owner, c.id, members.depth + 1 FROM company c JOIN members ON c.parent = members.id
-            WHERE c.unified AND members.depth < 64
-        )
-        SELECT members.owner AS owner, c.code AS code FROM members JOIN company c ON c.id = members.id
-        WHERE members.depth > 0 ORDER BY members.owner, c.code
-    """  # noqa: S608 (placeholders only)
-    start = time.perf_counter()
-    await Company.raw(sql, *owner_ids)
-    return time.perf_counter() - start
 
 
 async def measure_reminders(services: Services, config: WorkersConfig) -> Reminders:
@@ -432,16 +412,11 @@ async def measure_reminders(services: Services, config: WorkersConfig) -> Remind
     print(f"# first reminder run: {first.seconds:.1f} s", flush=True)
     second = await one_reminder_run(services)
     print(f"# second reminder run: {second.seconds:.1f} s", flush=True)
-    due_owners = await AmazonConnection.select(AmazonConnection.company).where(
-        AmazonConnection.refresh_token.is_not_null()
-        & (AmazonConnection.authorization_expires_at <= now + timedelta(days=30))
-    )
     return Reminders(
         data=data,
         first=first,
         second=second,
         notifications=int(await Notification.count().where(Notification.kind == "authorization_expiring")),
-        batched_members_seconds=await batched_members(sorted({r["company"] for r in due_owners})),
     )
 
 

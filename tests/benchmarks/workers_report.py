@@ -174,15 +174,8 @@ def reminder_rows(reminders: Reminders) -> list[list[str]]:
             verdict(first.sent == first.scanned and second.sent == 0),
         ],
         ["SQL statements", *pair(lambda r: f"{r.statements:,}"), INFO, ""],
-        ["Time in `hierarchy.unified_members()` (share, calls)", *pair(share), INFO, ""],
-        ["Time in `notifications.notify()` (share)", *pair(notify_share), INFO, ""],
-        [
-            "All due owners' members in one recursive query (the suggested batching)",
-            millis(reminders.batched_members_seconds),
-            "",
-            INFO,
-            "",
-        ],
+        ["Time in `hierarchy.members_of_owners()` (share, calls)", *pair(share), INFO, ""],
+        ["Time in `notifications.notify_many()` (share)", *pair(notify_share), INFO, ""],
     ]
 
 
