@@ -29,8 +29,14 @@ CHROMIUM_ARGS = [
 # on a stale Save) are not page errors. Everything else logged as an error fails the test.
 _EXPECTED_HTTP_ERROR = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
 TIMEOUT_MS = 15_000
+expect.set_options(timeout=TIMEOUT_MS)
 
 OpenPage = Callable[..., Page]
+
+
+@pytest.fixture(autouse=True)
+def clean() -> None:
+    """Replaces the in-process tests' database wipe: these tests talk to their own running system instead."""
 
 
 @pytest.fixture(scope="session")

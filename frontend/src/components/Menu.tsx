@@ -1,0 +1,168 @@
+/** A menu button (WAI-ARIA pattern): Enter/Space/arrows open it, arrows move, Escape closes and returns focus. */
+import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
+import { Link } from "react-router";
+
+export type MenuItem =
+  | {
+      kind: "action";
+      label: string;
+      onSelect: () => void;
+      disabled?: boolean;
+      /** Shown under the label and read as the item's description, e.g. why it is disabled. */
+      note?: string;
+    }
+  | { kind: "link"; label: string; to: string };
+
+type Props = {
+  label: string;
+  /** The button's visible content; the accessible name is `label`. */
+  children: ReactNode;
+  items: MenuItem[];
+  className?: string;
+  align?: "left" | "right";
+};
+
+export function Menu({ label, children, items, className, align = "right" }: Props) {
+  const [open, setOpen] = useState(false);
+  const id = useId();
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const menuRef = useRef<HTMLUListElement>(null);
+  const wrapperRef = useRef<HTMLDivElement>(null);
+  const [focusIndex, setFocusIndex] = useState(0);
+
+  useEffect(() => {
+    if (!open) return;
+    const items = menuRef.current?.querySelectorAll<HTMLElement>('[role="menuitem"]');
+    items?.[focusIndex]?.focus();
+  }, [open, focusIndex]);
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (event: MouseEvent) => {
+      if (!wrapperRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", onPointer);
+    return () => document.removeEventListener("mousedown", onPointer);
+  }, [open]);
+
+  const openAt = (index: number) => {
+    setFocusIndex((index + items.length) % items.length);
+    setOpen(true);
+  };
+  const close = (refocus: boolean) => {
+    setOpen(false);
+    if (refocus) buttonRef.current?.focus();
+  };
+
+  const onButtonKey = (event: KeyboardEvent<HTMLButtonElement>) => {
+    if (event.key === "ArrowDown" || event.key === "Enter" || event.key === " ") {
+      event.preventDefault();
+      openAt(0);
+    } else if (event.key === "ArrowUp") {
+      event.preventDefault();
+      openAt(items.length - 1);
+    }
+  };
+
+  const onMenuKey = (event: KeyboardEvent<HTMLUListElement>) => {
+    switch (event.key) {
+      case "ArrowDown":
+        event.preventDefault();
+        setFocusIndex((i) => (i + 1) % items.length);
+        break;
+      case "ArrowUp":
+        event.preventDefault();
+        setFocusIndex((i) => (i - 1 + items.length) % items.length);
+        break;
+      case "Home":
+        event.preventDefault();
+        setFocusIndex(0);
+        break;
+      case "End":
+        event.preventDefault();
+        setFocusIndex(items.length - 1);
+        break;
+      case "Escape":
+        event.preventDefault();
+        close(true);
+        break;
+      case "Tab":
+        close(false);
+        break;
+    }
+  };
+
+  return (
+    <div className={`menu ${className ?? ""}`} ref={wrapperRef}>
+      <button
+        ref={buttonRef}
+        type="button"
+        className="menu-button"
+        aria-label={label}
+        aria-haspopup="menu"
+        aria-expanded={open}
+        aria-controls={open ? id : undefined}
+        onClick={() => (open ? close(false) : openAt(0))}
+        onKeyDown={onButtonKey}
+      >
+        {children}
+      </button>
+      {open && (
+        <ul
+          id={id}
+          role="menu"
+          aria-label={label}
+          className={`menu-list menu-${align}`}
+          ref={menuRef}
+          onKeyDown={onMenuKey}
+        >
+          {items.map((item, index) => (
+            <li role="none" key={item.label}>
+              {item.kind === "link" ? (
+                <Link
+                  role="menuitem"
+                  to={item.to}
+                  tabIndex={-1}
+                  className="menu-item"
+                  onClick={() => close(false)}
+                  onFocus={() => setFocusIndex(index)}
+                >
+                  {item.label}
+                </Link>
+              ) : (
+                <div
+                  role="menuitem"
+                  tabIndex={-1}
+                  className="menu-item"
+                  aria-label={item.label}
+                  aria-disabled={item.disabled || undefined}
+                  aria-describedby={item.note ? `${id}-note-${index}` : undefined}
+                  onFocus={() => setFocusIndex(index)}
+                  onClick={() => {
+                    if (item.disabled) return;
+                    close(false);
+                    item.onSelect();
+                  }}
+                  onKeyDown={(event) => {
+                    if (event.key !== "Enter" && event.key !== " ") return;
+                    event.preventDefault();
+                    if (item.disabled) return;
+                    close(false);
+                    item.onSelect();
+                  }}
+                >
+                  <span>{item.label}</span>
+                  {item.note && (
+                    <span className="menu-note" id={`${id}-note-${index}`}>
+                      {item.note}
+                    </span>
+                  )}
+                </div>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
+  );
+}

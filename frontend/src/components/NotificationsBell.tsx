@@ -1,0 +1,110 @@
+/** The bell: unread count, and a panel listing expiry reminders and other notices with "Mark read". */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useEffect, useId, useRef, useState } from "react";
+import { Link } from "react-router";
+import { api, unwrap } from "../api/client";
+import { keys, notificationsQuery } from "../api/queries";
+import { formatDateTime } from "../lib/format";
+import { Empty, ErrorBox, Loading } from "./QueryState";
+
+export function NotificationsBell() {
+  const [open, setOpen] = useState(false);
+  const panelId = useId();
+  const countId = useId();
+  const wrapperRef = useRef<HTMLDivElement>(null);
+  const buttonRef = useRef<HTMLButtonElement>(null);
+  const notifications = useQuery(notificationsQuery);
+  const queryClient = useQueryClient();
+  const markRead = useMutation({
+    mutationFn: (id: number) =>
+      unwrap(
+        api.POST("/api/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }),
+      ),
+    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.notifications }),
+  });
+  const unread = notifications.data?.unread ?? 0;
+
+  useEffect(() => {
+    if (!open) return;
+    const onPointer = (event: MouseEvent) => {
+      if (!wrapperRef.current?.contains(event.target as Node)) setOpen(false);
+    };
+    document.addEventListener("mousedown", onPointer);
+    return () => document.removeEventListener("mousedown", onPointer);
+  }, [open]);
+
+  return (
+    <div
+      className="bell"
+      ref={wrapperRef}
+      onKeyDown={(event) => {
+        if (event.key === "Escape" && open) {
+          setOpen(false);
+          buttonRef.current?.focus();
+        }
+      }}
+    >
+      <button
+        ref={buttonRef}
+        type="button"
+        className="bell-button"
+        aria-label="Notifications"
+        aria-describedby={countId}
+        aria-expanded={open}
+        aria-controls={panelId}
+        onClick={() => setOpen((v) => !v)}
+      >
+        <svg aria-hidden="true" width="18" height="18" viewBox="0 0 24 24">
+          <path
+            fill="currentColor"
+            d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
+          />
+        </svg>
+        <span id={countId} className={unread ? "bell-count" : "visually-hidden"}>
+          {unread ? `${unread}` : "no"} <span className="visually-hidden">unread</span>
+        </span>
+      </button>
+      <section id={panelId} className="bell-panel" aria-label="Notifications list" hidden={!open}>
+        <h2>Notifications</h2>
+        {notifications.isPending ? (
+          <Loading what="notifications" />
+        ) : notifications.isError ? (
+          <ErrorBox error={notifications.error} onRetry={() => void notifications.refetch()} />
+        ) : notifications.data.items.length === 0 ? (
+          <Empty>No notifications.</Empty>
+        ) : (
+          <ul className="notification-list">
+            {notifications.data.items.map((item) => (
+              <li key={item.id} className={item.readAt ? "read" : `unread severity-${item.severity}`}>
+                <div className="notification-head">
+                  <strong>{item.title}</strong>
+                  <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
+                </div>
+                <p>{item.body}</p>
+                <div className="notification-actions">
+                  {item.companyId != null && (
+                    <Link to={`/companies/${item.companyId}/amazon`} onClick={() => setOpen(false)}>
+                      Open {item.companyCode ?? "company"}
+                    </Link>
+                  )}
+                  {!item.readAt && (
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Mark read: ${item.title}`}
+                      disabled={markRead.isPending}
+                      onClick={() => markRead.mutate(item.id)}
+                    >
+                      Mark read
+                    </button>
+                  )}
+                </div>
+              </li>
+            ))}
+          </ul>
+        )}
+        {markRead.isError && <ErrorBox error={markRead.error} />}
+      </section>
+    </div>
+  );
+}

@@ -1,0 +1,65 @@
+/** Dates, days and statuses in plain words, the same on every page. */
+import type { Schemas } from "../api/client";
+
+const DATE = new Intl.DateTimeFormat("en-GB", { day: "numeric", month: "short", year: "numeric" });
+const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
+  day: "numeric",
+  month: "short",
+  year: "numeric",
+  hour: "2-digit",
+  minute: "2-digit",
+});
+
+function parse(value: string): Date {
+  // A bare date ("2026-11-23") is a calendar day, not midnight UTC.
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00`) : new Date(value);
+}
+
+export function formatDate(value: string | null | undefined): string {
+  return value ? DATE.format(parse(value)) : "—";
+}
+
+export function formatDateTime(value: string | null | undefined): string {
+  return value ? DATE_TIME.format(parse(value)) : "—";
+}
+
+export function daysText(days: number): string {
+  if (days < 0) return `${-days} ${-days === 1 ? "day" : "days"} ago`;
+  if (days === 0) return "today";
+  return `${days} ${days === 1 ? "day" : "days"} left`;
+}
+
+export type ConnectionStatus = Schemas["ConnectionStatus"];
+
+export function statusText(status: ConnectionStatus, daysLeft?: number | null): string {
+  switch (status) {
+    case "active":
+      return "active";
+    case "expiring":
+      return daysLeft == null ? "expiring" : `expiring in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}`;
+    case "expired":
+      return "expired";
+    case "reauthorization_required":
+      return "re-authorization required";
+    case "not_connected":
+      return "not connected";
+    case "error":
+      return "error";
+  }
+}
+
+export type Verdict = Schemas["ConnectionTest"]["verdict"];
+
+export const VERDICT_TEXT: Record<Verdict, string> = {
+  ok: "Connection OK",
+  reauthorization_required: "Re-authorization required",
+  app_credentials_invalid: "App credentials refused",
+  wrong_region_or_role: "Wrong region or role",
+  amazon_unavailable: "Amazon unavailable",
+};
+
+export const ROLE_TEXT: Record<Schemas["CurrentUser"]["role"], string> = {
+  admin: "Admin",
+  support: "Support",
+  viewer: "Viewer",
+};

@@ -1,0 +1,109 @@
+/** A company's audit events, newest first, a page at a time. */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { Link, useParams } from "react-router";
+import { ApiError } from "../api/client";
+import { AUDIT_PAGE_SIZE, auditQuery, companyQuery } from "../api/queries";
+import { Empty, ErrorBox, Loading } from "../components/QueryState";
+import { formatDateTime } from "../lib/format";
+import { useMe } from "../lib/useMe";
+import { NotFoundPage } from "./NotFoundPage";
+import { CompanyHeader } from "./settings/CompanyHeader";
+
+function detailsText(details: Record<string, unknown>): string {
+  return Object.entries(details)
+    .map(([key, value]) => `${key}: ${typeof value === "string" ? value : JSON.stringify(value)}`)
+    .join(" · ");
+}
+
+export function AuditPage() {
+  const companyId = Number(useParams().companyId);
+  const me = useMe();
+  const [offset, setOffset] = useState(0);
+  const valid = Number.isInteger(companyId) && companyId > 0;
+  const company = useQuery({ ...companyQuery(companyId), enabled: valid });
+  const events = useQuery({
+    ...auditQuery(companyId, offset),
+    enabled: valid,
+    placeholderData: keepPreviousData,
+  });
+  if (!valid || (company.error instanceof ApiError && company.error.status === 404)) return <NotFoundPage />;
+
+  let body;
+  if (events.isPending) body = <Loading what="the audit events" />;
+  else if (events.isError) body = <ErrorBox error={events.error} onRetry={() => void events.refetch()} />;
+  else if (events.data.items.length === 0) body = <Empty>No events recorded for this company yet.</Empty>;
+  else {
+    const page = events.data;
+    const last = Math.min(page.offset + page.items.length, page.total);
+    body = (
+      <>
+        <table className="data-table">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Actor</th>
+              <th scope="col">Action</th>
+              <th scope="col">Details</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((e) => (
+              <tr key={e.id}>
+                <td className="nowrap">
+                  <time dateTime={e.at}>{formatDateTime(e.at)}</time>
+                </td>
+                <td>
+                  {e.actor ?? "system"}
+                  {e.ip && <div className="muted small-text">{e.ip}</div>}
+                </td>
+                <td>
+                  <code>{e.action}</code>
+                  {e.via && (
+                    <div className="muted small-text">
+                      via <Link to={`/companies/${e.via.id}/amazon`}>{e.via.code}</Link>
+                    </div>
+                  )}
+                </td>
+                <td>
+                  {e.summary}
+                  {Object.keys(e.details).length > 0 && (
+                    <div className="muted small-text">{detailsText(e.details)}</div>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="pager">
+          <span>
+            {page.offset + 1}–{last} of {page.total}
+          </span>
+          <button
+            type="button"
+            disabled={page.offset === 0}
+            onClick={() => setOffset(Math.max(0, offset - AUDIT_PAGE_SIZE))}
+          >
+            Newer
+          </button>
+          <button
+            type="button"
+            disabled={last >= page.total}
+            onClick={() => setOffset(offset + AUDIT_PAGE_SIZE)}
+          >
+            Older
+          </button>
+        </div>
+      </>
+    );
+  }
+  return (
+    <>
+      <CompanyHeader company={company.data} tab="audit" showAudit={me.canSeeAudit} />
+      {!company.data && company.isPending && <p className="muted">Company {companyId}</p>}
+      <section className="panel" aria-label="Audit events">
+        {body}
+      </section>
+    </>
+  );
+}

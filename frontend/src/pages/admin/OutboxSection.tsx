@@ -1,0 +1,83 @@
+/** Mail that the app queued (expiry reminders); the only place to read it when no SMTP server is configured. */
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import { useState } from "react";
+import { OUTBOX_PAGE_SIZE, outboxQuery } from "../../api/queries";
+import { Empty, ErrorBox, Loading } from "../../components/QueryState";
+import { formatDateTime } from "../../lib/format";
+
+export function OutboxSection() {
+  const [offset, setOffset] = useState(0);
+  const outbox = useQuery({ ...outboxQuery(offset), placeholderData: keepPreviousData });
+  let body;
+  if (outbox.isPending) body = <Loading what="the outbox" />;
+  else if (outbox.isError) body = <ErrorBox error={outbox.error} onRetry={() => void outbox.refetch()} />;
+  else {
+    const page = outbox.data;
+    const last = Math.min(offset + page.items.length, page.total);
+    body = (
+      <>
+        <p className={page.smtpConfigured ? "muted" : "notice"}>
+          {page.smtpConfigured
+            ? "An SMTP server is configured: these messages are sent by e-mail; the list is kept for reference."
+            : "No SMTP server is configured: e-mail is not sent. Messages wait here instead."}
+        </p>
+        {page.items.length === 0 ? (
+          <Empty>The outbox is empty.</Empty>
+        ) : (
+          <>
+            <table className="data-table">
+              <thead>
+                <tr>
+                  <th scope="col">Created</th>
+                  <th scope="col">To</th>
+                  <th scope="col">Subject</th>
+                  <th scope="col">Sent</th>
+                </tr>
+              </thead>
+              <tbody>
+                {page.items.map((m) => (
+                  <tr key={m.id}>
+                    <td className="nowrap">{formatDateTime(m.createdAt)}</td>
+                    <td>{m.recipient}</td>
+                    <td>
+                      <details>
+                        <summary>{m.subject}</summary>
+                        <pre className="mail-body">{m.body}</pre>
+                      </details>
+                    </td>
+                    <td className="nowrap">{m.sentAt ? formatDateTime(m.sentAt) : "not sent"}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+            <div className="pager">
+              <span>
+                {offset + 1}–{last} of {page.total}
+              </span>
+              <button
+                type="button"
+                disabled={offset === 0}
+                onClick={() => setOffset(Math.max(0, offset - OUTBOX_PAGE_SIZE))}
+              >
+                Newer
+              </button>
+              <button
+                type="button"
+                disabled={last >= page.total}
+                onClick={() => setOffset(offset + OUTBOX_PAGE_SIZE)}
+              >
+                Older
+              </button>
+            </div>
+          </>
+        )}
+      </>
+    );
+  }
+  return (
+    <section className="panel" aria-labelledby="outbox-title">
+      <h2 id="outbox-title">Mail outbox</h2>
+      {body}
+    </section>
+  );
+}

@@ -1,0 +1,203 @@
+/** Users: who may sign in, with which role and companies; create and deactivate (unscoped admins only). */
+import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { api, fieldErrors, unwrap, type Schemas } from "../../api/client";
+import { keys, usersQuery } from "../../api/queries";
+import { ConfirmDialog } from "../../components/Dialog";
+import { FieldError } from "../../components/FieldError";
+import { Empty, ErrorBox, Loading } from "../../components/QueryState";
+import { formatDate, ROLE_TEXT } from "../../lib/format";
+import { useMe } from "../../lib/useMe";
+
+type UserView = Schemas["UserView"];
+type Role = UserView["role"];
+
+export function UsersSection() {
+  const me = useMe();
+  const users = useQuery(usersQuery);
+  const queryClient = useQueryClient();
+  const [toDeactivate, setToDeactivate] = useState<UserView | null>(null);
+  const deactivate = useMutation({
+    mutationFn: (id: number) =>
+      unwrap(api.POST("/api/users/{user_id}/deactivate", { params: { path: { user_id: id } } })),
+    onSuccess: () => {
+      setToDeactivate(null);
+      void queryClient.invalidateQueries({ queryKey: keys.users });
+    },
+  });
+
+  let body;
+  if (users.isPending) body = <Loading what="users" />;
+  else if (users.isError) body = <ErrorBox error={users.error} onRetry={() => void users.refetch()} />;
+  else if (users.data.items.length === 0) body = <Empty>No users.</Empty>;
+  else
+    body = (
+      <table className="data-table">
+        <thead>
+          <tr>
+            <th scope="col">Username</th>
+            <th scope="col">Name</th>
+            <th scope="col">Role</th>
+            <th scope="col">Companies</th>
+            <th scope="col">Created</th>
+            <th scope="col">Status</th>
+          </tr>
+        </thead>
+        <tbody>
+          {users.data.items.map((u) => (
+            <tr key={u.id} className={u.active ? undefined : "inactive"}>
+              <td>{u.username}</td>
+              <td>{u.displayName}</td>
+              <td>{ROLE_TEXT[u.role]}</td>
+              <td>{u.companyScope ? u.companyScope.map((c) => c.code).join(", ") : "all"}</td>
+              <td className="nowrap">{formatDate(u.createdAt)}</td>
+              <td>
+                {u.active ? "active" : "deactivated"}
+                {u.active && u.id !== me.id && (
+                  <>
+                    {" "}
+                    <button
+                      type="button"
+                      className="small"
+                      aria-label={`Deactivate ${u.username}`}
+                      onClick={() => setToDeactivate(u)}
+                    >
+                      Deactivate
+                    </button>
+                  </>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    );
+
+  return (
+    <section className="panel" aria-labelledby="users-title">
+      <h2 id="users-title">Users</h2>
+      {body}
+      {deactivate.isError && <ErrorBox error={deactivate.error} title="Not deactivated." />}
+      <CreateUserForm />
+      {toDeactivate && (
+        <ConfirmDialog
+          title={`Deactivate ${toDeactivate.username}?`}
+          confirmLabel="Deactivate"
+          danger
+          busy={deactivate.isPending}
+          onConfirm={() => deactivate.mutate(toDeactivate.id)}
+          onCancel={() => setToDeactivate(null)}
+        >
+          <p>{toDeactivate.displayName} will be signed out and can no longer sign in.</p>
+        </ConfirmDialog>
+      )}
+    </section>
+  );
+}
+
+function CreateUserForm() {
+  const queryClient = useQueryClient();
+  const [username, setUsername] = useState("");
+  const [displayName, setDisplayName] = useState("");
+  const [role, setRole] = useState<Role>("viewer");
+  const [password, setPassword] = useState("");
+  const [companies, setCompanies] = useState("");
+  const create = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/users", {
+          body: {
+            username,
+            displayName,
+            role,
+            password,
+            companyCodes: companies
+              .split(/[\s,]+/)
+              .map((c) => c.trim().toUpperCase())
+              .filter(Boolean),
+          },
+        }),
+      ),
+    onSuccess: () => {
+      setUsername("");
+      setDisplayName("");
+      setPassword("");
+      setCompanies("");
+      void queryClient.invalidateQueries({ queryKey: keys.users });
+    },
+  });
+  const errors = fieldErrors(create.error);
+  const onSubmit = (event: FormEvent) => {
+    event.preventDefault();
+    create.mutate();
+  };
+  const field = (id: string, name: string) => ({
+    id,
+    "aria-invalid": Boolean(errors[name]) || undefined,
+    "aria-describedby": errors[name] ? `${id}-error` : undefined,
+  });
+  return (
+    <form className="inline-form" onSubmit={onSubmit} aria-labelledby="new-user-title" noValidate>
+      <h3 id="new-user-title">New user</h3>
+      <div className="field">
+        <label htmlFor="user-username">Username</label>
+        <input
+          {...field("user-username", "username")}
+          value={username}
+          onChange={(e) => setUsername(e.target.value)}
+          autoComplete="off"
+        />
+        <FieldError id="user-username-error" message={errors.username} />
+      </div>
+      <div className="field">
+        <label htmlFor="user-display">Display name</label>
+        <input
+          {...field("user-display", "displayName")}
+          value={displayName}
+          onChange={(e) => setDisplayName(e.target.value)}
+        />
+        <FieldError id="user-display-error" message={errors.displayName} />
+      </div>
+      <div className="field">
+        <label htmlFor="user-role">Role</label>
+        <select
+          {...field("user-role", "role")}
+          value={role}
+          onChange={(e) => setRole(e.target.value as Role)}
+        >
+          <option value="viewer">Viewer</option>
+          <option value="support">Support</option>
+          <option value="admin">Admin</option>
+        </select>
+        <FieldError id="user-role-error" message={errors.role} />
+      </div>
+      <div className="field">
+        <label htmlFor="user-password">Initial password</label>
+        <input
+          {...field("user-password", "password")}
+          type="password"
+          autoComplete="new-password"
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
+        />
+        <span className="hint">At least 12 characters</span>
+        <FieldError id="user-password-error" message={errors.password} />
+      </div>
+      <div className="field">
+        <label htmlFor="user-companies">Limit to companies</label>
+        <input
+          {...field("user-companies", "companyCodes")}
+          value={companies}
+          placeholder="e.g. US-01, UK-01 (empty: all)"
+          onChange={(e) => setCompanies(e.target.value)}
+        />
+        <FieldError id="user-companies-error" message={errors.companyCodes} />
+      </div>
+      <button type="submit" className="primary" disabled={create.isPending}>
+        {create.isPending ? "Creating…" : "Create user"}
+      </button>
+      {create.isError && Object.keys(errors).length === 0 && <ErrorBox error={create.error} />}
+      {create.isSuccess && <p className="notice">Created {create.data.username}.</p>}
+    </form>
+  );
+}
