@@ -90,8 +90,8 @@ def open_page(chromium: Browser, stack: Stack) -> Iterator[OpenPage]:
         page.on("pageerror", lambda error: problems.append(f"uncaught error on {page.url}: {error}"))
         page.on("response", on_response)
 
-    def open_(user: str | None = None, *, block_popups: bool = False) -> Page:
-        context = chromium.new_context(base_url=stack.base_url, viewport={"width": 1280, "height": 900})
+    def open_(user: str | None = None, *, block_popups: bool = False, width: int = 1280) -> Page:
+        context = chromium.new_context(base_url=stack.base_url, viewport={"width": width, "height": 900})
         context.set_default_timeout(TIMEOUT_MS)
         if block_popups:
             # What a pop-up blocker does: window.open gives null and nothing opens.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import contextlib
 import os
 import re
@@ -20,7 +21,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 ROOT = Path(__file__).resolve().parents[2]
-DIST = ROOT / "frontend" / "dist"
+# The build under test: `make frontend`'s output unless E2E_FRONTEND_DIST names another.
+DIST = Path(os.environ.get("E2E_FRONTEND_DIST") or ROOT / "frontend" / "dist")
 OUTPUT = ROOT / "test-output" / "e2e"
 START_TIMEOUT_SECONDS = 60.0
 
@@ -64,7 +66,9 @@ def _own_database(url: str) -> str:
         finally:
             await admin.close()
 
-    asyncio.run(recreate())
+    # In a thread of its own: Playwright's synchronous API keeps an event loop running in this one.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, recreate()).result()
     return urlunsplit(parts._replace(path=f"/{name}"))
 
 

@@ -97,3 +97,32 @@ def test_sign_in_then_sign_out(open_page: OpenPage, stack: Stack) -> None:
     expect(page).to_have_url(re.compile(r"/login"))
     page.goto("/companies")
     expect(page).to_have_url(re.compile(r"/login\?next="))
+
+
+def test_the_token_menu_works_from_the_keyboard(open_page: OpenPage, screens: Screens) -> None:
+    support = open_page("support")
+    open_company(support, "JP-01")
+    menu_button = support.get_by_role("button", name="FE actions")
+
+    menu_button.focus()
+    support.keyboard.press("Enter")
+    refresh = support.get_by_role("menuitem", name="Refresh Selling Partner API Access Token")
+    expect(refresh).to_be_visible()
+    screens(support, "menu-open-by-keyboard")
+    support.keyboard.press("Escape")
+    expect(refresh).to_have_count(0)
+    expect(menu_button).to_be_focused()
+
+
+def test_pages_fit_a_1024_pixel_wide_window(open_page: OpenPage, screens: Screens) -> None:
+    admin = open_page("admin", width=1024)
+    for path in ("/companies", "/admin"):
+        admin.goto(path)
+        admin.wait_for_load_state("networkidle")
+        assert admin.evaluate("document.documentElement.scrollWidth") <= 1024, path
+    open_company(admin, "US-01")
+    admin.get_by_role("button", name="Edit").click()
+    expect(admin.get_by_role("button", name="Save")).to_be_visible()
+    screens(admin, "settings-edit-1024")
+    assert admin.evaluate("document.documentElement.scrollWidth") <= 1024
+    admin.get_by_role("button", name="Cancel").click()
