@@ -248,8 +248,8 @@ def render_workers(results: WorkersResults) -> list[str]:
         *table(["Measurement", "First run", "Second run", "Target", "Result"], reminder_rows(reminders)),
         "",
         "The first run sends one `authorization_expiring` reminder per due connection; the second (same ISO week) "
-        "finds the same connections and sends nothing (dedupe keys). Times inside `unified_members` and `notify` "
-        "are summed over their calls (the run is sequential). Notifications stored: "
+        "finds the same connections and sends nothing (dedupe keys). Times inside `members_of_owners` and "
+        "`notify_many` are summed over their calls (the run is sequential). Notifications stored: "
         f"{reminders.notifications:,}.",
         "",
     ]
