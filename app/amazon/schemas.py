@@ -68,6 +68,7 @@ class AmazonSettings(Struct):
     """A company's effective Amazon General Settings; `version` is also sent as the ETag."""
 
     company: CompanyRef
+    company_name: str
     account_owner: CompanyRef
     parent_id: int | None
     unified: bool

@@ -61,6 +61,7 @@ class SettingsService:
         rows = await SettingsTable.select(
             *SettingsTable.all_columns(),
             SettingsTable.company.code.as_alias("company_code"),
+            SettingsTable.company.name.as_alias("company_name"),
             SettingsTable.company.parent.as_alias("company_parent"),
             SettingsTable.company.unified.as_alias("company_unified"),
             SettingsTable.updated_by.display_name.as_alias("updated_by_name"),
@@ -86,6 +87,7 @@ class SettingsService:
         account_source = own_source if owner.id == company_id else Source(kind="inherited", company=owner)
         return AmazonSettings(
             company=company,
+            company_name=own["company_name"],
             account_owner=owner,
             parent_id=own["company_parent"],
             unified=bool(own["company_unified"]) and own["company_parent"] is not None,

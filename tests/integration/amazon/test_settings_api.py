@@ -22,6 +22,7 @@ async def test_member_reads_account_fields_from_its_owner_and_company_fields_as_
     body = await settings_of(admin, ca["id"])
 
     assert body["accountOwner"] == {"id": us["id"], "code": "US-01"}
+    assert body["companyName"] == ca["name"]
     assert body["accountType"] == {
         "value": "vendor",
         "source": {"kind": "inherited", "company": {"id": us["id"], "code": "US-01"}},
