@@ -26,18 +26,20 @@ def choose_action(page: Page, region: str, action: str) -> None:
     page.get_by_role("menuitem", name=action).click()
 
 
-def consent_at_amazon(popup: Page) -> None:
-    """On Amazon's consent page: tick "I authorize …" and Confirm; the callback page then closes the pop-up."""
+def consent_at_amazon(popup: Page, seller: str | None = None) -> None:
+    """On Amazon's consent page: sign in as `seller` (or the first offered), tick "I authorize …" and Confirm."""
     popup.wait_for_load_state()
+    if seller is not None:
+        popup.get_by_label("Sign in as").select_option(seller)
     popup.get_by_label(re.compile(r"^I authorize")).check()
     popup.get_by_role("button", name="Confirm").click()
 
 
-def get_token_in_popup(page: Page, region: str) -> None:
+def get_token_in_popup(page: Page, region: str, seller: str | None = None) -> None:
     with page.expect_popup() as opened:
         choose_action(page, region, "Get Selling Partner API token")
     popup = opened.value
-    consent_at_amazon(popup)
+    consent_at_amazon(popup, seller)
     popup.wait_for_event("close")
 
 
@@ -92,7 +94,8 @@ def test_token_on_the_owner_reaches_its_unified_member_and_support_sees_revocati
 
 def test_cancel_discards_a_pending_token(open_page: OpenPage, screens: Screens) -> None:
     admin = open_page("admin")
-    open_company(admin, "JP-01")
+    open_company(admin, "UK-01")
+    stored = region_panel(admin, "FE").inner_text()
     admin.get_by_role("button", name="Edit").click()
     get_token_in_popup(admin, "FE")
     expect(admin.get_by_text(re.compile(r"New token for FE"))).to_be_visible()
@@ -105,10 +108,10 @@ def test_cancel_discards_a_pending_token(open_page: OpenPage, screens: Screens) 
 
     expect(admin.get_by_role("button", name="Edit")).to_be_visible()
     expect(admin.get_by_text(re.compile(r"New token for FE"))).to_have_count(0)
-    expect(region_panel(admin, "FE")).to_contain_text(re.compile(r"not connected", re.IGNORECASE))
+    assert region_panel(admin, "FE").inner_text() == stored
     admin.reload()
-    expect(region_panel(admin, "FE")).to_contain_text(re.compile(r"not connected", re.IGNORECASE))
     expect(admin.get_by_role("button", name="Edit")).to_be_visible()
+    assert region_panel(admin, "FE").inner_text() == stored
 
 
 def test_a_blocked_popup_is_said_plainly_and_the_same_tab_flow_returns_to_the_draft(
@@ -164,3 +167,24 @@ def test_a_viewer_sees_settings_but_no_actions(open_page: OpenPage, screens: Scr
     expect(viewer.get_by_role("button", name="Edit")).to_have_count(0)
     expect(viewer.get_by_role("button", name=re.compile(r"^(NA|EU|FE) actions$"))).to_have_count(0)
     screens(viewer, "viewer")
+
+
+def test_a_token_of_another_seller_is_saved_only_when_confirmed(open_page: OpenPage, screens: Screens) -> None:
+    admin = open_page("admin")
+    open_company(admin, "JP-01")
+    admin.get_by_role("button", name="Edit").click()
+    get_token_in_popup(admin, "FE", seller="A1SIMJPSELLER1")
+    admin.get_by_role("button", name="Save").click()
+    expect(region_panel(admin, "FE")).to_contain_text("A1SIMJPSELLER1")
+
+    admin.get_by_role("button", name="Edit").click()
+    get_token_in_popup(admin, "FE", seller="A1SIMAUSELLER1")
+    expect(admin.get_by_text(re.compile(r"different seller account"))).to_be_visible()
+    expect(admin.get_by_role("button", name="Save")).to_be_disabled()
+    expect(admin.get_by_text("Confirm the new seller account for FE to save.")).to_be_visible()
+    screens(admin, "seller-change-needs-confirmation")
+    admin.get_by_label("I confirm the new seller account for FE").check()
+    admin.get_by_role("button", name="Save").click()
+
+    expect(admin.get_by_role("button", name="Edit")).to_be_visible()
+    expect(region_panel(admin, "FE")).to_contain_text("A1SIMAUSELLER1")
