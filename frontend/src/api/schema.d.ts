@@ -448,6 +448,7 @@ export interface components {
     /** AmazonSettings */
     AmazonSettings: {
       company: components["schemas"]["CompanyRef"];
+      companyName: string;
       accountOwner: components["schemas"]["CompanyRef"];
       parentId: number | null;
       unified: boolean;

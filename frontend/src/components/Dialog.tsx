@@ -30,7 +30,17 @@ export function ConfirmDialog({
   useEffect(() => {
     const previous = document.activeElement as HTMLElement | null;
     cancelRef.current?.focus();
-    return () => previous?.focus?.();
+    // Focus that gets out anyway (a click on the backdrop, a screen reader) is brought back in.
+    const onFocusIn = (event: FocusEvent) => {
+      if (boxRef.current && !boxRef.current.contains(event.target as Node)) cancelRef.current?.focus();
+    };
+    document.addEventListener("focusin", onFocusIn);
+    return () => {
+      document.removeEventListener("focusin", onFocusIn);
+      // The element that opened the dialog may be gone (a deactivated user's row): then the page's main area.
+      if (previous?.isConnected) previous.focus();
+      else document.getElementById("main")?.focus();
+    };
   }, []);
 
   const onKeyDown = (event: React.KeyboardEvent) => {
@@ -40,7 +50,9 @@ export function ConfirmDialog({
       return;
     }
     if (event.key !== "Tab") return;
-    const focusable = boxRef.current?.querySelectorAll<HTMLElement>("button:not([disabled]), input, a[href]");
+    const focusable = boxRef.current?.querySelectorAll<HTMLElement>(
+      "button:not([disabled]), input:not([disabled]), select:not([disabled]), a[href]",
+    );
     if (!focusable || focusable.length === 0) return;
     const first = focusable[0]!;
     const last = focusable[focusable.length - 1]!;
@@ -54,7 +66,13 @@ export function ConfirmDialog({
   };
 
   return (
-    <div className="dialog-backdrop">
+    <div
+      className="dialog-backdrop"
+      onMouseDown={(event) => {
+        // A click beside the dialog must not take the focus out of it.
+        if (event.target === event.currentTarget) event.preventDefault();
+      }}
+    >
       <div
         ref={boxRef}
         className="dialog"

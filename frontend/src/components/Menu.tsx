@@ -45,8 +45,11 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
     return () => document.removeEventListener("mousedown", onPointer);
   }, [open]);
 
-  const openAt = (index: number) => {
-    setFocusIndex((index + items.length) % items.length);
+  const enabled = items.flatMap((item, index) => (item.kind === "action" && item.disabled ? [] : [index]));
+  /** Opening focuses the first (or last) item that can be chosen; disabled items stay reachable by arrows. */
+  const openAt = (end: "first" | "last") => {
+    const index = end === "first" ? (enabled[0] ?? 0) : (enabled[enabled.length - 1] ?? items.length - 1);
+    setFocusIndex(index);
     setOpen(true);
   };
   const close = (refocus: boolean) => {
@@ -57,10 +60,10 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
   const onButtonKey = (event: KeyboardEvent<HTMLButtonElement>) => {
     if (event.key === "ArrowDown" || event.key === "Enter" || event.key === " ") {
       event.preventDefault();
-      openAt(0);
+      openAt("first");
     } else if (event.key === "ArrowUp") {
       event.preventDefault();
-      openAt(items.length - 1);
+      openAt("last");
     }
   };
 
@@ -87,13 +90,23 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
         close(true);
         break;
       case "Tab":
-        close(false);
+        // From the button, the browser's Tab goes on to the element after (or before) the menu.
+        close(true);
         break;
     }
   };
 
   return (
-    <div className={`menu ${className ?? ""}`} ref={wrapperRef}>
+    <div
+      className={`menu ${className ?? ""}`}
+      ref={wrapperRef}
+      onBlur={(event) => {
+        // Focus that leaves the menu by other means than Tab or Escape (a screen reader, a click elsewhere).
+        if (open && event.relatedTarget && !wrapperRef.current?.contains(event.relatedTarget as Node)) {
+          setOpen(false);
+        }
+      }}
+    >
       <button
         ref={buttonRef}
         type="button"
@@ -102,7 +115,7 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
         aria-haspopup="menu"
         aria-expanded={open}
         aria-controls={open ? id : undefined}
-        onClick={() => (open ? close(false) : openAt(0))}
+        onClick={() => (open ? close(false) : openAt("first"))}
         onKeyDown={onButtonKey}
       >
         {children}
@@ -126,6 +139,12 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
                   className="menu-item"
                   onClick={() => close(false)}
                   onFocus={() => setFocusIndex(index)}
+                  onKeyDown={(event) => {
+                    // Enter follows a link natively; a menu item also answers to Space.
+                    if (event.key !== " ") return;
+                    event.preventDefault();
+                    event.currentTarget.click();
+                  }}
                 >
                   {item.label}
                 </Link>

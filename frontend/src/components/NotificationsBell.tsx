@@ -23,6 +23,16 @@ export function NotificationsBell() {
     onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.notifications }),
   });
   const unread = notifications.data?.unread ?? 0;
+  const headingRef = useRef<HTMLHeadingElement>(null);
+  const panelRef = useRef<HTMLElement>(null);
+  const markedRef = useRef(false);
+
+  // "Mark read" disappears once the item is read: keep the keyboard user's focus in the panel.
+  useEffect(() => {
+    if (!markedRef.current || !open) return;
+    markedRef.current = false;
+    if (!panelRef.current?.contains(document.activeElement)) headingRef.current?.focus();
+  }, [notifications.data, open]);
 
   useEffect(() => {
     if (!open) return;
@@ -64,8 +74,16 @@ export function NotificationsBell() {
           {unread ? `${unread}` : "no"} <span className="visually-hidden">unread</span>
         </span>
       </button>
-      <section id={panelId} className="bell-panel" aria-label="Notifications list" hidden={!open}>
-        <h2>Notifications</h2>
+      <section
+        id={panelId}
+        ref={panelRef}
+        className="bell-panel"
+        aria-label="Notifications list"
+        hidden={!open}
+      >
+        <h2 ref={headingRef} tabIndex={-1}>
+          Notifications
+        </h2>
         {notifications.isPending ? (
           <Loading what="notifications" />
         ) : notifications.isError ? (
@@ -93,7 +111,10 @@ export function NotificationsBell() {
                       className="small"
                       aria-label={`Mark read: ${item.title}`}
                       disabled={markRead.isPending}
-                      onClick={() => markRead.mutate(item.id)}
+                      onClick={() => {
+                        markedRef.current = true;
+                        markRead.mutate(item.id);
+                      }}
                     >
                       Mark read
                     </button>

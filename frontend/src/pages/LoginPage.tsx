@@ -35,7 +35,7 @@ export function LoginPage() {
         <p className="muted">Sign in to manage your companies' Amazon settings.</p>
         {expired && !error && <p className="notice">Your session has expired. Sign in again to continue.</p>}
         {error && (
-          <p className="error-box" role="alert">
+          <p className="error-box" role="alert" id="login-error">
             {error instanceof ApiError && error.status === 401
               ? "Wrong username or password."
               : errorMessage(error)}
@@ -45,6 +45,8 @@ export function LoginPage() {
         <input
           id="username"
           name="username"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "login-error" : undefined}
           autoComplete="username"
           required
           value={username}
@@ -54,6 +56,8 @@ export function LoginPage() {
         <input
           id="password"
           name="password"
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "login-error" : undefined}
           type="password"
           autoComplete="current-password"
           required

@@ -28,6 +28,7 @@ export function settings(company: "US" | "CA" = "US", extra: Partial<Schemas["Am
   const account: Schemas["Source"] = company === "US" ? own : { kind: "inherited", company: US };
   const result: Schemas["AmazonSettings"] = {
     company: ref,
+    companyName: company === "US" ? "Acme US" : "Acme Canada",
     accountOwner: US,
     parentId: company === "US" ? null : 1,
     unified: company === "CA",

@@ -274,10 +274,12 @@ describe("settings page", () => {
     await userEvent.keyboard("{Enter}");
     const menu = screen.getByRole("menu", { name: "EU actions" });
     const items = within(menu).getAllByRole("menuitem");
-    expect(items[0]).toHaveFocus();
-    expect(items[0]).toHaveTextContent("Click Edit first");
-    await userEvent.keyboard("{ArrowDown}");
+    // The first item that can be chosen gets the focus; the disabled one stays reachable with its reason.
     expect(items[1]).toHaveFocus();
+    expect(items[1]).toHaveAccessibleName("Refresh Selling Partner API Access Token");
+    await userEvent.keyboard("{ArrowDown}");
+    expect(items[0]).toHaveFocus();
+    expect(items[0]).toHaveAccessibleDescription("Click Edit first");
     await userEvent.keyboard("{Escape}");
     expect(screen.queryByRole("menu")).not.toBeInTheDocument();
     expect(button).toHaveFocus();

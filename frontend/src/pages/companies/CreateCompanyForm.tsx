@@ -51,7 +51,7 @@ export function CreateCompanyForm({ companies }: { companies: Schemas["Company"]
             required
             maxLength={32}
             aria-invalid={Boolean(errors.code) || undefined}
-            aria-describedby={errors.code ? "new-code-error" : "new-code-hint"}
+            aria-describedby={errors.code ? "new-code-error new-code-hint" : "new-code-hint"}
             onChange={(e) => setCode(e.target.value.toUpperCase())}
           />
           <span id="new-code-hint" className="hint">

@@ -19,7 +19,7 @@ export function CompanyHeader({ settings, company, tab, showAudit, children }: P
       <div>
         <h1>{tab === "settings" ? "Amazon General Settings" : "Audit"}</h1>
         <p className="company-title">
-          <span className="company-code">{code}</span> {company?.name}
+          <span className="company-code">{code}</span> {company?.name ?? settings?.companyName}
         </p>
       </div>
       <div className="page-actions">{children}</div>

@@ -4,7 +4,9 @@ import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
 import { REGIONS } from "../../api/queries";
 import { SourceNote } from "../../components/SourceNote";
-import { errorFor, isChanged, type Changes, type Draft, type FieldName, type Settings } from "./fields";
+import { Changed, fieldState } from "./editParts";
+import { errorFor, type Changes, type Draft, type Settings } from "./fields";
+import { PlacementFields } from "./PlacementFields";
 
 type Marketplace = Schemas["MarketplaceInfo"];
 
@@ -90,10 +92,6 @@ function GeneralView({ settings, marketplaces }: Props) {
   );
 }
 
-function Changed({ show }: { show: boolean }) {
-  return show ? <span className="changed-tag">changed</span> : null;
-}
-
 function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }: Props & { draft: Draft }) {
   // What the user just chose shows at once, until the server's draft (or its refusal) comes back.
   const [pending, setPending] = useState<{ base: Draft["values"]; values: Changes } | null>(null);
@@ -110,18 +108,7 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
   };
   const [email, setEmail] = useState(v.notificationEmail ?? "");
   const isOwner = v.accountOwner.id === settings.company.id;
-  const changed = (field: FieldName) => isChanged(draft, settings, field);
-  const wrap = (field: FieldName) =>
-    `edit-field${changed(field) ? " changed" : ""}${errorFor(errors, field) ? " invalid" : ""}`;
-  const err = (field: FieldName) => {
-    const message = errorFor(errors, field);
-    return message ? (
-      <span className="field-error" id={`err-${field}`}>
-        {message}
-      </span>
-    ) : null;
-  };
-  const described = (field: FieldName) => (errorFor(errors, field) ? `err-${field}` : undefined);
+  const { changed, wrap, described, invalid, error: err } = fieldState(draft, settings, errors);
 
   const toggle = (
     field: "enabled" | "orderImportEnabled" | "inventorySyncEnabled" | "priceSyncEnabled",
@@ -150,20 +137,7 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
 
   return (
     <div className="edit-grid">
-      {settings.parentId != null && (
-        <div className={wrap("unified")}>
-          <input
-            type="checkbox"
-            id="f-unified"
-            checked={v.unified}
-            aria-describedby={described("unified")}
-            onChange={(e) => onChange({ unified: e.target.checked })}
-          />
-          <label htmlFor="f-unified">Unified: use the parent company's Amazon account</label>
-          <Changed show={changed("unified")} />
-          {err("unified")}
-        </div>
-      )}
+      <PlacementFields settings={settings} draft={draft} values={v} errors={errors} onChange={onChange} />
       {toggle("enabled", "Enabled")}
       <div className={wrap("accountType")}>
         <label htmlFor="f-accountType">Account type</label>
@@ -226,7 +200,7 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
           id="f-notificationEmail"
           type="email"
           value={email}
-          aria-invalid={Boolean(errorFor(errors, "notificationEmail")) || undefined}
+          aria-invalid={invalid("notificationEmail")}
           aria-describedby={described("notificationEmail")}
           onChange={(e) => setEmail(e.target.value)}
           onBlur={saveEmail}

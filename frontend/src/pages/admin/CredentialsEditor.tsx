@@ -1,0 +1,198 @@
+/** Editing one set of app credentials: each field goes into a server-side draft; the secret is write-only. */
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { api, ApiError, fieldErrors, unwrap, type Schemas } from "../../api/client";
+import { keys } from "../../api/queries";
+import { ErrorBox } from "../../components/QueryState";
+
+type CredentialsDraft = Schemas["CredentialsDraft"];
+type Changes = Schemas["CredentialsChanges"];
+
+type TextField = "applicationId" | "lwaClientId" | "redirectUri";
+
+export function CredentialsEditor({
+  draft,
+  heading,
+  onClosed,
+}: {
+  draft: CredentialsDraft;
+  heading: string;
+  onClosed: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const current = draft.current;
+  const [text, setText] = useState<Record<TextField, string>>({
+    applicationId: draft.changes.applicationId ?? current.applicationId ?? "",
+    lwaClientId: draft.changes.lwaClientId ?? current.lwaClientId ?? "",
+    redirectUri: draft.changes.redirectUri ?? current.redirectUri ?? "",
+  });
+  const [secret, setSecret] = useState("");
+  const [errors, setErrors] = useState<Record<string, string>>({});
+  const [conflict, setConflict] = useState<string | null>(null);
+  // The checkbox shows the user's choice at once, until the server's draft comes back.
+  const [draftAppChoice, setDraftAppChoice] = useState<{ base: CredentialsDraft; value: boolean } | null>(
+    null,
+  );
+  const change = useMutation({
+    mutationFn: (changes: Changes) =>
+      unwrap(
+        api.PATCH("/api/integration-credentials/edits/{edit_id}", {
+          params: { path: { edit_id: draft.id } },
+          body: changes,
+        }),
+      ),
+    onSuccess: (d, changes) => {
+      queryClient.setQueryData(keys.credentialsDraft(d.id), d);
+      setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in changes))));
+      if ("lwaClientSecret" in changes) setSecret("");
+    },
+    onError: (error, changes) => {
+      setDraftAppChoice(null);
+      const f = fieldErrors(error);
+      setErrors((e) => ({
+        ...e,
+        ...(Object.keys(f).length
+          ? f
+          : Object.fromEntries(Object.keys(changes).map((k) => [k, error.message]))),
+      }));
+    },
+  });
+  const save = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.POST("/api/integration-credentials/edits/{edit_id}/save", {
+          params: { path: { edit_id: draft.id }, header: { "If-Match": `"${draft.baseVersion}"` } },
+        }),
+      ),
+    onSuccess: onClosed,
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) setConflict(error.message);
+      else setErrors(fieldErrors(error));
+    },
+  });
+  const cancel = useMutation({
+    mutationFn: () =>
+      unwrap(
+        api.DELETE("/api/integration-credentials/edits/{edit_id}", {
+          params: { path: { edit_id: draft.id } },
+        }),
+      ),
+    onSettled: onClosed,
+  });
+  const changed = (f: keyof Changes) => f in draft.changes;
+  const cls = (f: keyof Changes) => `edit-field${changed(f) ? " changed" : ""}${errors[f] ? " invalid" : ""}`;
+  const tag = (f: keyof Changes) => (changed(f) ? <span className="changed-tag">changed</span> : null);
+  const err = (f: keyof Changes, id: string) =>
+    errors[f] ? (
+      <span className="field-error" id={`${id}-error`}>
+        {errors[f]}
+      </span>
+    ) : null;
+  const id = `ce-${draft.accountType}-${draft.environment}`;
+  const textInput = (f: TextField, label: string) => (
+    <div className={cls(f)}>
+      <label htmlFor={`${id}-${f}`}>{label}</label>
+      <input
+        id={`${id}-${f}`}
+        value={text[f]}
+        aria-invalid={Boolean(errors[f]) || undefined}
+        aria-describedby={errors[f] ? `${id}-${f}-error` : undefined}
+        onChange={(e) => setText((t) => ({ ...t, [f]: e.target.value }))}
+        onBlur={() => {
+          const value = text[f].trim();
+          const before = draft.changes[f] ?? current[f] ?? "";
+          if (value !== before || errors[f]) change.mutate({ [f]: value });
+        }}
+      />
+      {tag(f)}
+      {err(f, `${id}-${f}`)}
+    </div>
+  );
+  const expiry = draft.changes.clientSecretExpiresAt ?? current.clientSecretExpiresAt ?? "";
+  return (
+    <div className="edit-grid" aria-label={`Editing ${heading}`} role="group">
+      {textInput("applicationId", "Application ID")}
+      {textInput("lwaClientId", "LWA client ID")}
+      <div className={cls("lwaClientSecret")}>
+        <label htmlFor={`${id}-secret`}>New client secret</label>
+        <input
+          id={`${id}-secret`}
+          type="password"
+          autoComplete="new-password"
+          value={secret}
+          placeholder="leave empty to keep the current secret"
+          aria-invalid={Boolean(errors.lwaClientSecret) || undefined}
+          aria-describedby={`${id}-secret-hint${errors.lwaClientSecret ? ` ${id}-lwaClientSecret-error` : ""}`}
+          onChange={(e) => setSecret(e.target.value)}
+          onBlur={() => secret && change.mutate({ lwaClientSecret: secret })}
+        />
+        <span className="hint" id={`${id}-secret-hint`}>
+          {draft.newSecretFingerprint
+            ? `A new secret (${draft.newSecretFingerprint}) waits for Save.`
+            : `Current secret: ${current.clientSecretFingerprint ? current.clientSecretFingerprint : "none"}.`}
+        </span>
+        {tag("lwaClientSecret")}
+        {err("lwaClientSecret", `${id}-lwaClientSecret`)}
+      </div>
+      <div className={cls("clientSecretExpiresAt")}>
+        <label htmlFor={`${id}-expiry`}>Secret expires on</label>
+        <input
+          id={`${id}-expiry`}
+          type="date"
+          value={expiry ? expiry.slice(0, 10) : ""}
+          aria-invalid={Boolean(errors.clientSecretExpiresAt) || undefined}
+          aria-describedby={errors.clientSecretExpiresAt ? `${id}-clientSecretExpiresAt-error` : undefined}
+          onChange={(e) =>
+            e.target.value && change.mutate({ clientSecretExpiresAt: `${e.target.value}T00:00:00Z` })
+          }
+        />
+        {tag("clientSecretExpiresAt")}
+        {err("clientSecretExpiresAt", `${id}-clientSecretExpiresAt`)}
+      </div>
+      {textInput("redirectUri", "Redirect URI")}
+      <div className={cls("draftApp")}>
+        <input
+          id={`${id}-draftApp`}
+          type="checkbox"
+          aria-describedby={errors.draftApp ? `${id}-draftApp-error` : undefined}
+          checked={
+            draftAppChoice?.base === draft
+              ? draftAppChoice.value
+              : (draft.changes.draftApp ?? current.draftApp)
+          }
+          onChange={(e) => {
+            setDraftAppChoice({ base: draft, value: e.target.checked });
+            change.mutate({ draftApp: e.target.checked });
+          }}
+        />
+        <label htmlFor={`${id}-draftApp`}>Draft app (consent with version=beta)</label>
+        {tag("draftApp")}
+        {err("draftApp", `${id}-draftApp`)}
+      </div>
+      {conflict && (
+        <div className="error-box" role="alert">
+          <p>{conflict}</p>
+          <button type="button" onClick={() => cancel.mutate()}>
+            Reload
+          </button>
+        </div>
+      )}
+      {save.isError && !conflict && Object.keys(fieldErrors(save.error)).length === 0 && (
+        <ErrorBox error={save.error} title="Not saved." />
+      )}
+      <div className="form-actions">
+        <button
+          type="button"
+          className="primary"
+          disabled={save.isPending || change.isPending}
+          onClick={() => save.mutate()}
+        >
+          Save
+        </button>
+        <button type="button" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
+          Cancel
+        </button>
+      </div>
+    </div>
+  );
+}
