@@ -32,7 +32,20 @@ class Stack:
     base_url: str
     var_dir: Path
     passwords: dict[str, str]
+    env: dict[str, str] = field(default_factory=dict)
     processes: list[subprocess.Popen[bytes]] = field(default_factory=list)
+
+    def arrange_expiring_authorization(self, code: str, region: str, days_left: int) -> None:
+        """A company whose authorization for `region` has `days_left` days left (see tests/e2e/arrange.py)."""
+        done = subprocess.run(
+            [sys.executable, "-m", "tests.e2e.arrange", code, region, str(days_left)],
+            env=self.env,
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
 
     @property
     def simulator(self) -> str:
@@ -125,7 +138,7 @@ def running_stack() -> Iterator[Stack]:
     # A second admin, for two people editing one company.
     passwords["admin2"] = "second-admin-password"
     _cli(env, "create-user", "admin2", "--role", "admin", "--password", passwords["admin2"])
-    stack = Stack(base_url=f"http://127.0.0.1:{port}", var_dir=var_dir, passwords=passwords)
+    stack = Stack(base_url=f"http://127.0.0.1:{port}", var_dir=var_dir, passwords=passwords, env=env)
     server_log, worker_log = (OUTPUT / "server.log").open("wb"), (OUTPUT / "worker.log").open("wb")
     try:
         for command, log in (("serve", server_log), ("worker", worker_log)):

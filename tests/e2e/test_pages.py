@@ -52,8 +52,9 @@ def test_companies_tree_search_and_create(open_page: OpenPage, screens: Screens)
     admin.get_by_label(re.compile(r"Unified", re.IGNORECASE)).check()
     screens(admin, "create-company")
     admin.get_by_role("button", name="Create company").click()
-    expect(admin.get_by_role("link", name="FR-01", exact=True)).to_be_visible()
-    expect(admin.get_by_text("uses UK-01's account").first).to_be_visible()
+    new_row = admin.get_by_role("row").filter(has=admin.get_by_role("link", name="FR-01", exact=True))
+    expect(new_row).to_contain_text("Acme France")
+    expect(new_row).to_contain_text("uses UK-01's account")
     screens(admin, "companies-after-create")
 
 
@@ -126,3 +127,18 @@ def test_pages_fit_a_1024_pixel_wide_window(open_page: OpenPage, screens: Screen
     screens(admin, "settings-edit-1024")
     assert admin.evaluate("document.documentElement.scrollWidth") <= 1024
     admin.get_by_role("button", name="Cancel").click()
+
+
+def test_the_expiry_timeline_shows_an_authorization_running_out(
+    open_page: OpenPage, stack: Stack, screens: Screens
+) -> None:
+    stack.arrange_expiring_authorization("IT-01", "EU", days_left=20)
+    admin = open_page("admin")
+    admin.goto("/companies")
+
+    bars = admin.get_by_role("button", name=re.compile(r"^Week of .*: 1 authorization"))
+    expect(bars).to_have_count(1)
+    expect(admin.get_by_role("row").filter(has_text="IT-01")).to_contain_text(re.compile(r"expiring in (19|20) days"))
+    bars.click()
+    expect(admin.get_by_role("link", name="IT-01", exact=True).first).to_be_visible()
+    screens(admin, "expiry-timeline")
