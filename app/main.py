@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from litestar import Litestar, get
+from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
 from litestar.di import NamedDependency, Provide
@@ -109,6 +110,9 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             DefineMiddleware(SessionAuthMiddleware, exclude=[r"^/schema"], exclude_http_methods=[]),
         ],
         before_send=[security_headers(config.secure_cookies)],
+        # The page's script is ~400 kB (~130 kB gzipped); JSON lists shrink as much. Level 6: most of the gain for
+        # a fraction of level 9's CPU.
+        compression_config=CompressionConfig(backend="gzip", gzip_compress_level=6, minimum_size=1024),
         cors_config=CORSConfig(
             allow_origins=config.cors_origin_list,
             allow_credentials=True,

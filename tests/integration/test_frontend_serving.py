@@ -35,6 +35,17 @@ async def test_hashed_assets_are_cached_for_a_year_and_a_missing_one_is_a_404(br
     assert missing.status_code == 404
 
 
+async def test_assets_travel_gzipped_to_browsers_that_accept_it(browser_factory: BrowserFactory) -> None:
+    anonymous = await browser_factory(None)
+    plain = await anonymous.get("/assets/app-1a2b3c.js", headers={"Accept-Encoding": "identity"})
+    packed = await anonymous.get("/assets/app-1a2b3c.js", headers={"Accept-Encoding": "gzip"})
+
+    assert "content-encoding" not in plain.headers
+    assert packed.headers["content-encoding"] == "gzip"
+    assert int(packed.headers["content-length"]) < len(plain.content) / 10
+    assert packed.content == plain.content  # httpx decodes it
+
+
 async def test_root_files_of_the_build_are_served_with_their_type(browser_factory: BrowserFactory) -> None:
     anonymous = await browser_factory(None)
     icon = await anonymous.get("/favicon.svg")
