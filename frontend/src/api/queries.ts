@@ -1,5 +1,5 @@
 /** Query keys and query functions for every server resource; pages use these through TanStack Query. */
-import { queryOptions } from "@tanstack/react-query";
+import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
 import { api, setCsrfToken, unwrap, type Schemas } from "./client";
 
 export type Region = Schemas["Region"];
@@ -7,8 +7,11 @@ export const REGIONS: Region[] = ["NA", "EU", "FE"];
 
 export const keys = {
   me: ["me"] as const,
-  companies: (q: string) => ["companies", q] as const,
+  /** Every list of companies starts with "companies": invalidating `allCompanies` refreshes them all. */
   allCompanies: ["companies"] as const,
+  companyPages: (filter: CompanyFilter) => ["companies", "pages", filter] as const,
+  companyCount: ["companies", "count"] as const,
+  companyChoices: (q: string) => ["companies", "choices", q] as const,
   company: (id: number) => ["company", id] as const,
   settings: (id: number) => ["settings", id] as const,
   draft: (editId: string) => ["draft", editId] as const,
@@ -32,11 +35,42 @@ export const meQuery = queryOptions({
   staleTime: Infinity,
 });
 
-export const companiesQuery = (q: string) =>
+/** Which companies a paged list shows: a search, the children of one company, or the top-level companies. */
+export type CompanyFilter = { q?: string; parentId?: number; rootsOnly?: boolean };
+
+export const COMPANY_PAGE_SIZE = 50;
+
+/** Companies page by page ("Show more" loads the next page); ordered by code on the server. */
+export const companyPagesQuery = (filter: CompanyFilter) =>
+  infiniteQueryOptions({
+    queryKey: keys.companyPages(filter),
+    queryFn: ({ pageParam }) =>
+      unwrap(
+        api.GET("/api/companies", {
+          params: { query: { ...filter, limit: COMPANY_PAGE_SIZE, offset: pageParam } },
+        }),
+      ),
+    initialPageParam: 0,
+    getNextPageParam: (last) => {
+      const next = last.offset + last.items.length;
+      return last.items.length > 0 && next < last.total ? next : undefined;
+    },
+  });
+
+/** How many companies the user can see in all. */
+export const companyCountQuery = queryOptions({
+  queryKey: keys.companyCount,
+  queryFn: async () => (await unwrap(api.GET("/api/companies", { params: { query: { limit: 1 } } }))).total,
+});
+
+export const COMPANY_CHOICES = 20;
+
+/** The first companies matching what is typed in a company picker (all companies, by code, when nothing is). */
+export const companyChoicesQuery = (q: string) =>
   queryOptions({
-    queryKey: keys.companies(q),
+    queryKey: keys.companyChoices(q),
     queryFn: () =>
-      unwrap(api.GET("/api/companies", { params: { query: { q: q || undefined, limit: 500 } } })),
+      unwrap(api.GET("/api/companies", { params: { query: { q: q || undefined, limit: COMPANY_CHOICES } } })),
   });
 
 export const companyQuery = (id: number) =>

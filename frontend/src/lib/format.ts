@@ -15,6 +15,13 @@ function parse(value: string): Date {
   return /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00`) : new Date(value);
 }
 
+const COUNT = new Intl.NumberFormat("en-US");
+
+/** A count with thousands separators: 1,234. */
+export function formatCount(value: number): string {
+  return COUNT.format(value);
+}
+
 export function formatDate(value: string | null | undefined): string {
   return value ? DATE.format(parse(value)) : "—";
 }

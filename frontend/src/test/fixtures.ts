@@ -134,3 +134,47 @@ export function basics(role: Role = "admin") {
     "GET /api/companies/2": company("CA"),
   };
 }
+
+/** A company as listed, under `parent` (or at the top), with its own account unless `unified`. */
+export function listedCompany(
+  id: number,
+  code: string,
+  name: string,
+  parent: Schemas["CompanyRef"] | null = null,
+  unified = false,
+): Schemas["Company"] {
+  return {
+    ...company("US"),
+    id,
+    code,
+    name,
+    parent,
+    unified: unified && parent != null,
+    childrenCount: 0,
+    accountOwner: unified && parent ? parent : { id, code },
+  };
+}
+
+/**
+ * GET /api/companies over a fixed set of companies, like the server: filters by q (code or name), parentId and
+ * rootsOnly, orders by code, pages by limit and offset, and counts each company's children.
+ */
+export function companyDirectory(companies: Schemas["Company"][]) {
+  return (call: { query: URLSearchParams }): Schemas["CompanyList"] => {
+    const q = call.query.get("q")?.trim().toLowerCase();
+    const parentId = call.query.get("parentId");
+    const rootsOnly = call.query.get("rootsOnly") === "true";
+    const limit = Number(call.query.get("limit") ?? 50);
+    const offset = Number(call.query.get("offset") ?? 0);
+    const matching = companies
+      .filter((c) => !q || c.code.toLowerCase().includes(q) || c.name.toLowerCase().includes(q))
+      .filter((c) => parentId == null || c.parent?.id === Number(parentId))
+      .filter((c) => !rootsOnly || c.parent == null)
+      .sort((a, b) => a.code.localeCompare(b.code));
+    const items = matching.slice(offset, offset + limit).map((c) => ({
+      ...c,
+      childrenCount: companies.filter((child) => child.parent?.id === c.id).length,
+    }));
+    return { items, total: matching.length, limit, offset };
+  };
+}

@@ -3,28 +3,19 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Schemas } from "../../api/client";
 import { fakeApi, reply, type Call } from "../../test/api";
-import { basics, company, draft, settings } from "../../test/fixtures";
+import { basics, companyDirectory, draft, listedCompany, settings } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
 
 const CA = { id: 2, code: "CA-01" };
 const US = { id: 1, code: "US-01" };
 const UK = { id: 5, code: "UK-01" };
 
-function listed(id: number, code: string, name: string, parent: Schemas["CompanyRef"] | null) {
-  return { ...company("US"), id, code, name, parent, unified: false, accountOwner: { id, code } };
-}
-
-const companies: Schemas["CompanyList"] = {
-  items: [
-    listed(1, "US-01", "Acme US", null),
-    listed(2, "CA-01", "Acme Canada", US),
-    listed(3, "MX-01", "Acme Mexico", CA),
-    listed(5, "UK-01", "Acme UK", null),
-  ],
-  total: 4,
-  limit: 500,
-  offset: 0,
-};
+const companies = [
+  listedCompany(1, "US-01", "Acme US"),
+  listedCompany(2, "CA-01", "Acme Canada", US, true),
+  listedCompany(3, "MX-01", "Acme Mexico", CA),
+  listedCompany(5, "UK-01", "Acme UK"),
+];
 
 /** CA-01's draft: under US-01 and unified, unless the change says otherwise. */
 function caDraft(changes: Schemas["SettingsChanges"] = {}, warnings: Schemas["Warning"][] = []) {
@@ -43,7 +34,7 @@ function caDraft(changes: Schemas["SettingsChanges"] = {}, warnings: Schemas["Wa
 function setup(onPatch: (call: Call) => unknown) {
   return fakeApi({
     ...basics("admin"),
-    "GET /api/companies": companies,
+    "GET /api/companies": companyDirectory(companies),
     "GET /api/companies/2/amazon": settings("CA"),
     "GET /api/edits/:id": caDraft(),
     "PATCH /api/edits/:id": onPatch,
@@ -52,13 +43,22 @@ function setup(onPatch: (call: Call) => unknown) {
 
 async function openEditMode() {
   renderApp(`/companies/2/amazon?edit=${draft().id}`);
-  const parent = await screen.findByLabelText("Parent company");
-  await waitFor(() => expect(parent).toBeEnabled());
-  return parent as HTMLSelectElement;
+  const parent = await screen.findByRole("combobox", { name: "Parent company" });
+  await waitFor(() => expect(parent).toHaveValue("US-01 — Acme US"));
+  return parent as HTMLInputElement;
+}
+
+/** Open the list of the combobox with the keyboard and wait for its options. */
+async function openList(parent: HTMLElement) {
+  parent.focus();
+  await userEvent.keyboard("{ArrowDown}");
+  const list = await screen.findByRole("listbox", { name: "Parent companies" });
+  await within(list).findByRole("option", { name: /^US-01/ });
+  return list;
 }
 
 describe("settings edit mode: parent company and unified", () => {
-  it("offers every company except this one and those below it, and sends the chosen parent", async () => {
+  it("offers the companies except this one and those below it, and sends the parent chosen by keyboard", async () => {
     const api = setup((call) =>
       caDraft(call.body as Schemas["SettingsChanges"], [
         {
@@ -69,17 +69,18 @@ describe("settings edit mode: parent company and unified", () => {
       ]),
     );
     const parent = await openEditMode();
-    expect(parent).toHaveValue("1");
-    const options = within(parent)
+    const list = await openList(parent);
+    const options = within(list)
       .getAllByRole("option")
       .map((o) => o.textContent);
-    expect(options).toEqual(["(none: a top-level company)", "UK-01 — Acme UK", "US-01 — Acme US"]);
+    // Neither CA-01 itself nor MX-01 (below it) is offered.
+    expect(options).toEqual(["none (top-level company)", "UK-01 — Acme UK", "US-01 — Acme US"]);
     expect(screen.getByLabelText("Unified: use the parent company's Amazon account")).toBeChecked();
 
-    await userEvent.selectOptions(parent, "5");
+    await userEvent.keyboard("{ArrowDown}{Enter}");
     expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ parentId: 5 });
     await waitFor(() => expect(parent.closest(".edit-field")).toHaveTextContent("changed"));
-    expect(parent).toHaveValue("5");
+    expect(parent).toHaveValue("UK-01 — Acme UK");
     expect(
       await screen.findByText(/UK-01 has no connection for NA: CA-01's marketplaces there will not sync/),
     ).toBeInTheDocument();
@@ -94,11 +95,12 @@ describe("settings edit mode: parent company and unified", () => {
       }),
     );
     const parent = await openEditMode();
-    await userEvent.selectOptions(parent, "5");
+    await userEvent.type(parent, "{Control>}a{/Control}uk");
+    await userEvent.click(await screen.findByRole("option", { name: "UK-01 — Acme UK" }));
     await waitFor(() => expect(parent).toHaveAttribute("aria-invalid", "true"));
     expect(parent).toHaveAccessibleDescription(expect.stringContaining("would create a cycle"));
     expect(parent.closest(".edit-field")).toHaveClass("invalid");
-    expect(parent).toHaveValue("1");
+    await waitFor(() => expect(parent).toHaveValue("US-01 — Acme US"));
   });
 
   it("leaving the tree ends 'unified' in the same change", async () => {
@@ -112,7 +114,8 @@ describe("settings edit mode: parent company and unified", () => {
       ]),
     );
     const parent = await openEditMode();
-    await userEvent.selectOptions(parent, "");
+    await openList(parent);
+    await userEvent.keyboard("{Enter}");
     expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ parentId: null, unified: false });
     expect(await screen.findByText(/CA-01 will use an Amazon account of its own/)).toBeInTheDocument();
     expect(
@@ -123,7 +126,7 @@ describe("settings edit mode: parent company and unified", () => {
   it("shows the warning that making a company unified discards its own connections", async () => {
     const api = fakeApi({
       ...basics("admin"),
-      "GET /api/companies": companies,
+      "GET /api/companies": companyDirectory(companies),
       "GET /api/companies/2/amazon": settings("CA", { unified: false, accountOwner: CA }),
       "GET /api/edits/:id": caDraft({ unified: false }),
       "PATCH /api/edits/:id": (call: Call) =>

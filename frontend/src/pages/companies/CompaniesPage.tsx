@@ -1,10 +1,8 @@
-/** Companies: the expiry timeline, then the tree with search, and (for admins) the create form. */
-import { keepPreviousData, useQuery } from "@tanstack/react-query";
+/** Companies: the expiry timeline, then the tree (or the matches of a search), and (for admins) the create form. */
 import { useEffect, useState } from "react";
-import { companiesQuery } from "../../api/queries";
-import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { useMe } from "../../lib/useMe";
-import { CompanyTree } from "./CompanyTree";
+import { CompanySearchResults } from "./CompanySearchResults";
+import { CompanyTree, useExpansion } from "./CompanyTree";
 import { CreateCompanyForm } from "./CreateCompanyForm";
 import { ExpiryTimeline } from "./ExpiryTimeline";
 
@@ -16,8 +14,8 @@ export function CompaniesPage() {
     const timer = setTimeout(() => setQ(search.trim()), 250);
     return () => clearTimeout(timer);
   }, [search]);
-  const companies = useQuery({ ...companiesQuery(q), placeholderData: keepPreviousData });
-  const all = useQuery({ ...companiesQuery(""), enabled: me.isAdmin });
+  // Kept here so that what the user expanded is still expanded after a search or a refetch.
+  const expansion = useExpansion();
 
   return (
     <>
@@ -37,24 +35,9 @@ export function CompaniesPage() {
             />
           </div>
         </div>
-        {companies.isPending ? (
-          <Loading what="companies" />
-        ) : companies.isError ? (
-          <ErrorBox error={companies.error} onRetry={() => void companies.refetch()} />
-        ) : companies.data.items.length === 0 ? (
-          <Empty>{q ? `No company matches “${q}”.` : "No companies yet."}</Empty>
-        ) : (
-          <>
-            <CompanyTree companies={companies.data.items} />
-            {companies.data.total > companies.data.items.length && (
-              <p className="muted">
-                Showing {companies.data.items.length} of {companies.data.total}; search to narrow the list.
-              </p>
-            )}
-          </>
-        )}
+        {q ? <CompanySearchResults q={q} /> : <CompanyTree expansion={expansion} />}
       </section>
-      {me.isAdmin && <CreateCompanyForm companies={all.data?.items ?? []} />}
+      {me.isAdmin && <CreateCompanyForm />}
     </>
   );
 }

@@ -1,35 +1,65 @@
-/** Companies as a tree (parent → children), with the account owner of unified members and a badge per region. */
+/**
+ * Companies as a tree loaded one level at a time: the top-level companies page by page, and the children of a
+ * company when it is expanded (also page by page). Nothing is built from a full list, so it works for 100,000+
+ * companies. Small trees (the demo) open fully; large ones start collapsed.
+ */
+import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
+import { useCallback, useState, type ReactNode } from "react";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
-import { REGIONS } from "../../api/queries";
+import {
+  COMPANY_PAGE_SIZE,
+  REGIONS,
+  companyCountQuery,
+  companyPagesQuery,
+  companyQuery,
+  type CompanyFilter,
+} from "../../api/queries";
+import { ErrorBox, Loading } from "../../components/QueryState";
 import { StatusBadge } from "../../components/StatusBadge";
+import { formatCount } from "../../lib/format";
+import { useMe } from "../../lib/useMe";
 
 type Company = Schemas["Company"];
-type Row = { company: Company; depth: number };
+type CompanyPage = Schemas["CompanyList"];
 
-/** Depth-first order; a company whose parent is not in the list (a search result) starts at the top. */
-export function treeRows(companies: Company[]): Row[] {
-  const ids = new Set(companies.map((c) => c.id));
-  const children = new Map<number | null, Company[]>();
-  for (const company of companies) {
-    const parent = company.parent && ids.has(company.parent.id) ? company.parent.id : null;
-    children.set(parent, [...(children.get(parent) ?? []), company]);
-  }
-  const rows: Row[] = [];
-  const visit = (parent: number | null, depth: number) => {
-    const list = [...(children.get(parent) ?? [])].sort((a, b) => a.code.localeCompare(b.code));
-    for (const company of list) {
-      rows.push({ company, depth });
-      if (depth < 40) visit(company.id, depth + 1);
-    }
-  };
-  visit(null, 0);
-  return rows;
+const COLUMNS = 3 + REGIONS.length;
+/** Up to this many companies in all, every company starts expanded. */
+export const SMALL_TREE = 50;
+/** Never open deeper than this on its own (the user can still expand further). */
+const AUTO_OPEN_DEPTH = 20;
+
+/** Which companies the user expanded or collapsed; the others follow the default. Lives on the page. */
+export type Expansion = {
+  choices: ReadonlyMap<number, boolean>;
+  set: (id: number, open: boolean) => void;
+};
+
+export function useExpansion(): Expansion {
+  const [choices, setChoices] = useState<ReadonlyMap<number, boolean>>(() => new Map());
+  const set = useCallback((id: number, open: boolean) => setChoices((old) => new Map(old).set(id, open)), []);
+  return { choices, set };
 }
 
-export function CompanyTree({ companies }: { companies: Company[] }) {
+/** The companies of every loaded page, once each (a page may repeat one when the list changed in between). */
+export function pageItems(pages: CompanyPage[] | undefined): Company[] {
+  const seen = new Set<number>();
+  const items: Company[] = [];
+  for (const page of pages ?? []) {
+    for (const company of page.items) {
+      if (!seen.has(company.id)) {
+        seen.add(company.id);
+        items.push(company);
+      }
+    }
+  }
+  return items;
+}
+
+export function CompanyTable({ caption, children }: { caption: string; children: ReactNode }) {
   return (
     <table className="data-table company-tree">
+      <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
           <th scope="col">Code</th>
@@ -42,45 +72,246 @@ export function CompanyTree({ companies }: { companies: Company[] }) {
           ))}
         </tr>
       </thead>
-      <tbody>
-        {treeRows(companies).map(({ company, depth }) => {
-          const member = company.unified && company.parent != null;
-          return (
-            <tr key={company.id} data-depth={depth}>
-              <td style={{ paddingLeft: `${0.75 + depth * 1.5}rem` }}>
-                {depth > 0 && (
-                  <span className="tree-branch" aria-hidden="true">
-                    └{" "}
-                  </span>
-                )}
-                <Link to={`/companies/${company.id}/amazon`} className="company-code">
-                  {company.code}
-                </Link>
-              </td>
-              <td>{company.name}</td>
-              <td>
-                {member ? (
-                  <span className="unified-note">uses {company.accountOwner.code}'s account</span>
-                ) : (
-                  <span className="muted">own account</span>
-                )}
-              </td>
-              {REGIONS.map((region) => {
-                const status = company.regions.find((r) => r.region === region);
-                return (
-                  <td key={region}>
-                    {status ? (
-                      <StatusBadge status={status.status} daysLeft={status.daysLeft} />
-                    ) : (
-                      <StatusBadge status="not_connected" />
-                    )}
-                  </td>
-                );
-              })}
-            </tr>
-          );
-        })}
-      </tbody>
+      <tbody>{children}</tbody>
     </table>
+  );
+}
+
+const indent = (depth: number) => ({ paddingLeft: `${0.75 + depth * 1.5}rem` });
+
+/** One company: its code (a link), name, whose Amazon account it uses and a badge per region. */
+export function CompanyRow({
+  company,
+  depth = 0,
+  toggle,
+  note,
+}: {
+  company: Company;
+  depth?: number;
+  toggle?: ReactNode;
+  note?: ReactNode;
+}) {
+  const member = company.unified && company.parent != null;
+  return (
+    <tr data-depth={depth}>
+      <td style={indent(depth)}>
+        <span className="tree-cell">
+          {depth > 0 && (
+            <span className="tree-branch" aria-hidden="true">
+              └
+            </span>
+          )}
+          {toggle}
+          <Link to={`/companies/${company.id}/amazon`} className="company-code">
+            {company.code}
+          </Link>
+        </span>
+      </td>
+      <td>
+        {company.name}
+        {note}
+      </td>
+      <td>
+        {member ? (
+          <span className="unified-note">uses {company.accountOwner.code}'s account</span>
+        ) : (
+          <span className="muted">own account</span>
+        )}
+      </td>
+      {REGIONS.map((region) => {
+        const status = company.regions.find((r) => r.region === region);
+        return (
+          <td key={region}>
+            {status ? (
+              <StatusBadge status={status.status} daysLeft={status.daysLeft} />
+            ) : (
+              <StatusBadge status="not_connected" />
+            )}
+          </td>
+        );
+      })}
+    </tr>
+  );
+}
+
+/** A row across the table: loading, an error, or the "Show more" button of a list. */
+export function WideRow({ depth = 0, children }: { depth?: number; children: ReactNode }) {
+  return (
+    <tr className="tree-status">
+      <td colSpan={COLUMNS} style={indent(depth)}>
+        {children}
+      </td>
+    </tr>
+  );
+}
+
+/** "Show 50 more of 1,234" (1,234 still to show), for a paged list of companies. */
+export function ShowMore({
+  shown,
+  total,
+  loading,
+  onMore,
+  under,
+}: {
+  shown: number;
+  total: number;
+  loading: boolean;
+  onMore: () => void;
+  under?: string;
+}) {
+  const left = Math.max(total - shown, 0);
+  const next = Math.min(COMPANY_PAGE_SIZE, left);
+  return (
+    <button type="button" className="link-button show-more" onClick={onMore} disabled={loading}>
+      {loading
+        ? "Loading more…"
+        : `Show ${formatCount(next)} more of ${formatCount(left)}${under ? ` under ${under}` : ""}`}
+    </button>
+  );
+}
+
+type Level = { expansion: Expansion; small: boolean };
+
+/** A company and, when it is expanded, the companies under it. */
+function Branch({ company, depth, level }: { company: Company; depth: number; level: Level }) {
+  const hasChildren = company.childrenCount > 0;
+  const open =
+    hasChildren && (level.expansion.choices.get(company.id) ?? (level.small && depth < AUTO_OPEN_DEPTH));
+  const toggle = hasChildren ? (
+    <button
+      type="button"
+      className="tree-toggle"
+      aria-expanded={open}
+      aria-label={`Show companies under ${company.code}`}
+      title={`${formatCount(company.childrenCount)} ${company.childrenCount === 1 ? "company" : "companies"} under ${company.code}`}
+      onClick={() => level.expansion.set(company.id, !open)}
+    >
+      <span aria-hidden="true">{open ? "▾" : "▸"}</span>
+    </button>
+  ) : (
+    <span className="tree-toggle-space" aria-hidden="true" />
+  );
+  return (
+    <>
+      <CompanyRow company={company} depth={depth} toggle={toggle} />
+      {open && <Children parent={company} depth={depth + 1} level={level} />}
+    </>
+  );
+}
+
+/** The companies of a list (top level or under a parent) with "Show more" while some are not loaded. */
+function PagedBranches({
+  filter,
+  depth,
+  level,
+  parent,
+}: {
+  filter: CompanyFilter;
+  depth: number;
+  level: Level;
+  parent?: Company;
+}) {
+  const list = useInfiniteQuery(companyPagesQuery(filter));
+  const where = parent ? ` under ${parent.code}` : "";
+  if (list.isPending) {
+    return (
+      <WideRow depth={depth}>
+        <Loading what={`companies${where}`} />
+      </WideRow>
+    );
+  }
+  if (!list.data) {
+    return (
+      <WideRow depth={depth}>
+        <ErrorBox
+          title={`The companies${where} could not be loaded.`}
+          error={list.error}
+          onRetry={() => void list.refetch()}
+        />
+      </WideRow>
+    );
+  }
+  const items = pageItems(list.data.pages);
+  const total = list.data.pages.at(-1)?.total ?? items.length;
+  return (
+    <>
+      {items.map((company) => (
+        <Branch key={company.id} company={company} depth={depth} level={level} />
+      ))}
+      {list.hasNextPage && (
+        <WideRow depth={depth}>
+          <ShowMore
+            shown={items.length}
+            total={total}
+            loading={list.isFetchingNextPage}
+            onMore={() => void list.fetchNextPage()}
+            under={parent?.code}
+          />
+        </WideRow>
+      )}
+      {list.isFetchNextPageError && (
+        <WideRow depth={depth}>
+          <ErrorBox error={list.error} onRetry={() => void list.fetchNextPage()} />
+        </WideRow>
+      )}
+    </>
+  );
+}
+
+function Children({ parent, depth, level }: { parent: Company; depth: number; level: Level }) {
+  return <PagedBranches filter={{ parentId: parent.id }} depth={depth} level={level} parent={parent} />;
+}
+
+/** A user limited to some companies sees those at the top (their parents are outside what they may see). */
+function ScopedRoots({ ids, level }: { ids: number[]; level: Level }) {
+  const results = useQueries({ queries: ids.map((id) => companyQuery(id)) });
+  const failed = results.find((r) => r.isError);
+  if (results.some((r) => r.isPending)) {
+    return (
+      <WideRow>
+        <Loading what="companies" />
+      </WideRow>
+    );
+  }
+  const companies = results
+    .flatMap((r) => (r.data ? [r.data] : []))
+    .sort((a, b) => a.code.localeCompare(b.code));
+  return (
+    <>
+      {companies.map((company) => (
+        <Branch key={company.id} company={company} depth={0} level={level} />
+      ))}
+      {failed && (
+        <WideRow>
+          <ErrorBox error={failed.error} onRetry={() => void failed.refetch()} />
+        </WideRow>
+      )}
+    </>
+  );
+}
+
+export function CompanyTree({ expansion }: { expansion: Expansion }) {
+  const me = useMe();
+  const count = useQuery(companyCountQuery);
+  if (count.isPending) return <Loading what="companies" />;
+  if (count.data === 0) return <p className="empty">No companies yet.</p>;
+  // Without the count (an error), start collapsed: the safe choice for a large tree.
+  const level: Level = { expansion, small: count.data != null && count.data <= SMALL_TREE };
+  const scope = me.companyScope;
+  return (
+    <>
+      <CompanyTable caption="Companies by parent">
+        {scope ? (
+          <ScopedRoots ids={scope} level={level} />
+        ) : (
+          <PagedBranches filter={{ rootsOnly: true }} depth={0} level={level} />
+        )}
+      </CompanyTable>
+      {count.data != null && (
+        <p className="muted tree-total">
+          {formatCount(count.data)} {count.data === 1 ? "company" : "companies"} in all.
+        </p>
+      )}
+    </>
   );
 }

@@ -2,15 +2,16 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Link } from "react-router";
-import { api, ApiError, fieldErrors, unwrap, type Schemas } from "../../api/client";
+import { api, ApiError, fieldErrors, unwrap } from "../../api/client";
 import { keys } from "../../api/queries";
+import { CompanyPicker } from "../../components/CompanyPicker";
 import { FieldError } from "../../components/FieldError";
 
-export function CreateCompanyForm({ companies }: { companies: Schemas["Company"][] }) {
+export function CreateCompanyForm() {
   const queryClient = useQueryClient();
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
-  const [parentId, setParentId] = useState("");
+  const [parentId, setParentId] = useState<number | null>(null);
   const [unified, setUnified] = useState(false);
   const create = useMutation({
     mutationFn: () =>
@@ -19,15 +20,15 @@ export function CreateCompanyForm({ companies }: { companies: Schemas["Company"]
           body: {
             code,
             name,
-            parentId: parentId ? Number(parentId) : null,
-            unified: Boolean(parentId) && unified,
+            parentId,
+            unified: parentId != null && unified,
           },
         }),
       ),
     onSuccess: () => {
       setCode("");
       setName("");
-      setParentId("");
+      setParentId(null);
       setUnified(false);
       void queryClient.invalidateQueries({ queryKey: keys.allCompanies });
       void queryClient.invalidateQueries({ queryKey: keys.timeline });
@@ -74,30 +75,22 @@ export function CreateCompanyForm({ companies }: { companies: Schemas["Company"]
         </div>
         <div className="field">
           <label htmlFor="new-parent">Parent</label>
-          <select
+          <CompanyPicker
             id="new-parent"
             value={parentId}
-            aria-invalid={Boolean(errors.parentId) || undefined}
-            aria-describedby={errors.parentId ? "new-parent-error" : undefined}
-            onChange={(e) => setParentId(e.target.value)}
-          >
-            <option value="">(none — a top-level company)</option>
-            {[...companies]
-              .sort((a, b) => a.code.localeCompare(b.code))
-              .map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.code} — {c.name}
-                </option>
-              ))}
-          </select>
+            onChange={(company) => setParentId(company?.id ?? null)}
+            listLabel="Parent companies"
+            invalid={Boolean(errors.parentId)}
+            describedBy={errors.parentId ? "new-parent-error" : undefined}
+          />
           <FieldError id="new-parent-error" message={errors.parentId} />
         </div>
         <div className="field checkbox-field">
           <input
             id="new-unified"
             type="checkbox"
-            checked={unified && Boolean(parentId)}
-            disabled={!parentId}
+            checked={unified && parentId != null}
+            disabled={parentId == null}
             onChange={(e) => setUnified(e.target.checked)}
             aria-describedby={errors.unified ? "new-unified-error" : undefined}
           />
