@@ -77,7 +77,7 @@ function UserMenu() {
       items={[{ kind: "action", label: "Sign out", onSelect: () => logout.mutate() }]}
     >
       <span className="user-name">{me.displayName}</span>{" "}
-      <span className="user-role">{ROLE_TEXT[me.role]}</span>
+      <span className="user-role">({ROLE_TEXT[me.role]})</span>
     </Menu>
   );
 }

@@ -153,7 +153,6 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
                   role="menuitem"
                   tabIndex={-1}
                   className="menu-item"
-                  aria-label={item.label}
                   aria-disabled={item.disabled || undefined}
                   aria-describedby={item.note ? `${id}-note-${index}` : undefined}
                   onFocus={() => setFocusIndex(index)}
@@ -172,7 +171,8 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
                 >
                   <span>{item.label}</span>
                   {item.note && (
-                    <span className="menu-note" id={`${id}-note-${index}`}>
+                    // Read as the item's description (aria-describedby), not as part of its name.
+                    <span className="menu-note" id={`${id}-note-${index}`} aria-hidden="true">
                       {item.note}
                     </span>
                   )}
