@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from piccolo.columns.combination import WhereRaw
-
 from app.amazon.regions import Region
 from app.amazon.status import days_left
 from app.amazon.tables import AmazonConnection
-from app.companies.hierarchy import HierarchyService, subtree_condition
-from app.companies.tables import Company
+from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
 from app.lib.wire import Struct
 
@@ -67,7 +64,7 @@ class ExpiryTimelineService:
             .order_by(AmazonConnection.authorization_expires_at)
         )
         members = await self.hierarchy.members_of_owners([row["owner_id"] for row in rows])
-        visible = await self._visible(scope) if scope is not None else None
+        visible = await self.hierarchy.companies_within(scope) if scope is not None else None
         buckets = [
             ExpiryWeek(
                 start=monday + timedelta(weeks=i), end=monday + timedelta(weeks=i, days=6), count=0, connections=[]
@@ -96,8 +93,3 @@ class ExpiryTimelineService:
                     )
                 )
         return ExpiryTimeline(weeks=buckets)
-
-    @staticmethod
-    async def _visible(scope: list[int]) -> set[int]:
-        sql, args = subtree_condition(scope)
-        return {r["id"] for r in await Company.select(Company.id).where(WhereRaw(sql, *args))}

@@ -104,22 +104,16 @@ class NotificationService:
         email: str | None = None,
     ) -> bool:
         """Record (and mail) a notification unless one with this key exists; True when it is new."""
-        inserted = await Notification.raw(
-            "INSERT INTO notification (company, kind, severity, title, body, dedupe_key, created_at) "
-            "VALUES ({}, {}, {}, {}, {}, {}, {}) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id",
-            company_id,
-            kind,
-            severity,
-            title[:300],
-            body,
-            dedupe_key[:200],
-            self.clock.now(),
+        notice = Notice(
+            dedupe_key=dedupe_key,
+            kind=kind,
+            title=title,
+            body=body,
+            company_id=company_id,
+            severity=severity,
+            email=email,
         )
-        if not inserted:
-            return False
-        if email:
-            await self.mailer.send(email, title, body)
-        return True
+        return await self.notify_many([notice]) == 1
 
     async def existing_keys(self, keys: list[str]) -> set[str]:
         """Which of these dedupe keys were notified already (in chunks: PostgreSQL takes 32,767 parameters)."""
@@ -173,10 +167,11 @@ class NotificationService:
         )
 
     async def mark_read(self, notification_id: int, scope: list[int] | None) -> NotificationView:
-        page = await Notification.select(
-            *Notification.all_columns(), Notification.company.code.as_alias("company_code")
-        ).where(Notification.id == notification_id)
-        if not page or (scope is not None and page[0]["company"] not in await _visible(scope)):
+        visible: Any = Notification.id == notification_id
+        if scope is not None:
+            sql, args = subtree_condition(scope, column="company")
+            visible = visible & WhereRaw(sql, *args)
+        if not await Notification.exists().where(visible):
             raise NotFound(f"Notification {notification_id} does not exist.")
         await Notification.update({Notification.read_at: self.clock.now()}).where(
             (Notification.id == notification_id) & Notification.read_at.is_null()
@@ -187,13 +182,6 @@ class NotificationService:
             ).where(Notification.id == notification_id)
         )[0]
         return _view(row)
-
-
-async def _visible(scope: list[int]) -> set[int]:
-    from app.companies.tables import Company
-
-    sql, args = subtree_condition(scope)
-    return {r["id"] for r in await Company.select(Company.id).where(WhereRaw(sql, *args))}
 
 
 def _view(row: dict[str, Any]) -> NotificationView:

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 import msgspec
+from piccolo.columns.combination import WhereRaw
 
 from app.companies.tables import Company
 from app.lib.errors import RuleViolation
@@ -80,23 +81,10 @@ class HierarchyService:
 
     async def unified_members(self, owner_id: int) -> list[CompanyRef]:
         """Every company that resolves to this owner through unified links (members of members too)."""
-        rows = await _rows(
-            f"""
-            WITH RECURSIVE members(id, depth) AS (
-                SELECT id, 0 FROM company WHERE id = {{}}
-                UNION ALL
-                SELECT c.id, members.depth + 1 FROM company c JOIN members ON c.parent = members.id
-                WHERE c.unified AND members.depth < {_RECURSION_GUARD}
-            )
-            SELECT c.id AS id, c.code AS code FROM members JOIN company c ON c.id = members.id
-            WHERE members.depth > 0 ORDER BY c.code
-            """,
-            owner_id,
-        )
-        return [CompanyRef(id=row["id"], code=row["code"]) for row in rows]
+        return (await self.members_of_owners([owner_id]))[owner_id]
 
     async def members_of_owners(self, owner_ids: Sequence[int]) -> dict[int, list[CompanyRef]]:
-        """`unified_members` of many owners at once: one recursive query per thousand owners."""
+        """The unified members of each owner, ordered by code: one recursive query per thousand owners."""
         result: dict[int, list[CompanyRef]] = {owner: [] for owner in owner_ids}
         ids = sorted(result)
         for start in range(0, len(ids), 1000):
@@ -136,6 +124,11 @@ class HierarchyService:
             company_id,
         )
         return [CompanyRef(id=row["id"], code=row["code"]) for row in rows]
+
+    async def companies_within(self, scope: list[int]) -> set[int]:
+        """The ids of the companies in `scope` and below them (what a user limited to `scope` may see)."""
+        sql, args = subtree_condition(scope)
+        return {r["id"] for r in await Company.select(Company.id).where(WhereRaw(sql, *args))}
 
     async def within(self, company_id: int, scope: list[int]) -> bool:
         """Whether the company is one of `scope` or below one of them (one query)."""
