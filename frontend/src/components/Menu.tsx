@@ -1,6 +1,7 @@
 /** A menu button (WAI-ARIA pattern): Enter/Space/arrows open it, arrows move, Escape closes and returns focus. */
 import { useEffect, useId, useRef, useState, type KeyboardEvent, type ReactNode } from "react";
 import { Link } from "react-router";
+import { useDismissOnOutsideClick } from "../lib/useDismissOnOutsideClick";
 
 export type MenuItem =
   | {
@@ -36,14 +37,7 @@ export function Menu({ label, children, items, className, align = "right" }: Pro
     items?.[focusIndex]?.focus();
   }, [open, focusIndex]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: MouseEvent) => {
-      if (!wrapperRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", onPointer);
-    return () => document.removeEventListener("mousedown", onPointer);
-  }, [open]);
+  useDismissOnOutsideClick(wrapperRef, open, () => setOpen(false));
 
   const enabled = items.flatMap((item, index) => (item.kind === "action" && item.disabled ? [] : [index]));
   /** Opening focuses the first (or last) item that can be chosen; disabled items stay reachable by arrows. */

@@ -6,6 +6,7 @@ import { api, unwrap } from "../api/client";
 import { keys, notificationsQuery } from "../api/queries";
 import { formatDateTime } from "../lib/format";
 import { Empty, ErrorBox, Loading } from "./QueryState";
+import { useDismissOnOutsideClick } from "../lib/useDismissOnOutsideClick";
 
 export function NotificationsBell() {
   const [open, setOpen] = useState(false);
@@ -34,14 +35,7 @@ export function NotificationsBell() {
     if (!panelRef.current?.contains(document.activeElement)) headingRef.current?.focus();
   }, [notifications.data, open]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onPointer = (event: MouseEvent) => {
-      if (!wrapperRef.current?.contains(event.target as Node)) setOpen(false);
-    };
-    document.addEventListener("mousedown", onPointer);
-    return () => document.removeEventListener("mousedown", onPointer);
-  }, [open]);
+  useDismissOnOutsideClick(wrapperRef, open, () => setOpen(false));
 
   return (
     <div

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { Link, useParams } from "react-router";
 import { ApiError } from "../api/client";
 import { AUDIT_PAGE_SIZE, auditQuery, companyQuery } from "../api/queries";
+import { Pager } from "../components/Pager";
 import { Empty, ErrorBox, Loading } from "../components/QueryState";
 import { formatDateTime } from "../lib/format";
 import { useMe } from "../lib/useMe";
@@ -35,7 +36,6 @@ export function AuditPage() {
   else if (events.data.items.length === 0) body = <Empty>No events recorded for this company yet.</Empty>;
   else {
     const page = events.data;
-    const last = Math.min(page.offset + page.items.length, page.total);
     body = (
       <>
         <table className="data-table">
@@ -75,25 +75,13 @@ export function AuditPage() {
             ))}
           </tbody>
         </table>
-        <div className="pager">
-          <span>
-            {page.offset + 1}–{last} of {page.total}
-          </span>
-          <button
-            type="button"
-            disabled={page.offset === 0}
-            onClick={() => setOffset(Math.max(0, offset - AUDIT_PAGE_SIZE))}
-          >
-            Newer
-          </button>
-          <button
-            type="button"
-            disabled={last >= page.total}
-            onClick={() => setOffset(offset + AUDIT_PAGE_SIZE)}
-          >
-            Older
-          </button>
-        </div>
+        <Pager
+          offset={page.offset}
+          shown={page.items.length}
+          total={page.total}
+          pageSize={AUDIT_PAGE_SIZE}
+          onOffset={setOffset}
+        />
       </>
     );
   }

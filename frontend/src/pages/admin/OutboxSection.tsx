@@ -2,6 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { OUTBOX_PAGE_SIZE, outboxQuery } from "../../api/queries";
+import { Pager } from "../../components/Pager";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { formatDateTime } from "../../lib/format";
 
@@ -13,7 +14,6 @@ export function OutboxSection() {
   else if (outbox.isError) body = <ErrorBox error={outbox.error} onRetry={() => void outbox.refetch()} />;
   else {
     const page = outbox.data;
-    const last = Math.min(offset + page.items.length, page.total);
     body = (
       <>
         <p className={page.smtpConfigured ? "muted" : "notice"}>
@@ -50,25 +50,13 @@ export function OutboxSection() {
                 ))}
               </tbody>
             </table>
-            <div className="pager">
-              <span>
-                {offset + 1}–{last} of {page.total}
-              </span>
-              <button
-                type="button"
-                disabled={offset === 0}
-                onClick={() => setOffset(Math.max(0, offset - OUTBOX_PAGE_SIZE))}
-              >
-                Newer
-              </button>
-              <button
-                type="button"
-                disabled={last >= page.total}
-                onClick={() => setOffset(offset + OUTBOX_PAGE_SIZE)}
-              >
-                Older
-              </button>
-            </div>
+            <Pager
+              offset={offset}
+              shown={page.items.length}
+              total={page.total}
+              pageSize={OUTBOX_PAGE_SIZE}
+              onOffset={setOffset}
+            />
           </>
         )}
       </>
