@@ -141,10 +141,35 @@ def worker() -> None:
 
 
 def serve() -> None:
+    """The web server; X-Forwarded-For and X-Forwarded-Proto are believed only from TRUSTED_PROXIES (none by default).
+
+    uvicorn's own default trusts them from 127.0.0.1, which would let any local client choose the address that the
+    audit and the per-address sign-in limits record.
+    """
+    import ipaddress
+
     import uvicorn
 
     settings = get_settings()
-    uvicorn.run("app.main:create_app", factory=True, host=settings.host, port=settings.port, log_level="info")
+    proxies: list[str] = []
+    for entry in settings.trusted_proxy_list:
+        try:
+            # Checked here: uvicorn would take a malformed entry for a host name that never matches, without a word.
+            proxy = ipaddress.ip_network(entry, strict=False) if "/" in entry else ipaddress.ip_address(entry)
+            proxies.append(str(proxy))
+        except ValueError:
+            raise SystemExit(
+                f"configuration error: TRUSTED_PROXIES: {entry!r} is neither an IP address nor a network (CIDR)"
+            ) from None
+    uvicorn.run(
+        "app.main:create_app",
+        factory=True,
+        host=settings.host,
+        port=settings.port,
+        log_level="info",
+        proxy_headers=bool(proxies),
+        forwarded_allow_ips=proxies,
+    )
 
 
 def openapi_document() -> str:

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from litestar import Litestar, get
 from litestar.config.compression import CompressionConfig
@@ -30,12 +31,12 @@ from app.audit.controller import AuditController
 from app.audit.controller_notifications import NotificationController
 from app.audit.controller_outbox import OutboxController
 from app.companies.controller import CompanyController
-from app.config import Settings, get_settings
+from app.config import Settings, get_settings, is_loopback_host
 from app.editing.controller import EditController
 from app.frontend import frontend_routes
 from app.lib.clock import Clock
 from app.lib.deps import provide_services
-from app.lib.http import EXCEPTION_HANDLERS
+from app.lib.http import EXCEPTION_HANDLERS, AppRequest
 from app.lib.logs import configure_logging
 from app.lib.safety import RequestSafetyMiddleware, origin_of, security_headers
 from app.lib.wire import ErrorBody, Struct
@@ -68,11 +69,22 @@ async def ready(services: NamedDependency[Services]) -> Health:
 
 
 def simulator_mount(config: Settings) -> list[Any]:
-    """The Amazon simulator at /_sim/amazon, in simulator mode only (never in production)."""
-    if config.amazon_mode != "simulator":
-        return []
-    from app.amazon_sim import mount_simulator
+    """The Amazon simulator at /_sim/amazon, in simulator mode only (never in production).
 
+    Mounted when the server listens on loopback (make run) or when AMAZON_MODE=simulator asks for it; a server
+    reachable from other machines with the simulator gets a loud warning in its log.
+    """
+    if config.amazon_mode != "simulator" or not (config.amazon_mode_explicit or is_loopback_host(config.host)):
+        return []
+    from app.amazon_sim import MOUNT_PATH, mount_simulator
+    from app.amazon_sim.app import warn_if_reachable_from_other_machines
+
+    public_host = urlsplit(config.public_url).hostname
+    warn_if_reachable_from_other_machines(
+        f"AT {config.public_url.rstrip('/')}{MOUNT_PATH} (THIS SERVER LISTENS ON {config.host})",
+        "set AMAZON_MODE=production to work with Amazon itself",
+        reachable=not (is_loopback_host(config.host) and is_loopback_host(public_host)),
+    )
     return [mount_simulator(config.public_url)]
 
 
@@ -105,6 +117,7 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
         exception_handlers=EXCEPTION_HANDLERS,
+        request_class=AppRequest,
         middleware=[
             RequestSafetyMiddleware(),
             DefineMiddleware(SessionAuthMiddleware, exclude=[r"^/schema"], exclude_http_methods=[]),

@@ -6,6 +6,7 @@ from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -36,7 +37,7 @@ from app.editing.presence import DraftPresence
 from app.editing.save import SavedSettings
 from app.editing.service import EditService
 from app.lib.clock import Clock, MovableClock, SystemClock
-from app.lib.crypto import Keyring, load_keyring
+from app.lib.crypto import LEGACY_KEY_FILE_NAME, Keyring, SecretError, load_keyring
 from app.lib.database import is_sqlite
 from app.lib.queue import JobQueue
 from app.lib.ratelimit import RateLimiter
@@ -92,7 +93,17 @@ async def running_services(config: Settings, clock: Clock | None = None) -> Asyn
         follow_redirects=False,
     )
     try:
-        keyring = load_keyring(config.secret_keys, config.secret_key_file)
+        if config.amazon_mode == "production" and not config.secret_keys:
+            # Real sellers' tokens: the key comes from the deployment's secret store, never from a file on the server.
+            raise SecretError(
+                "SECRET_KEYS is not set. In production (AMAZON_MODE=production, also the default when HOST is not a "
+                "loopback address) the encryption keys come from SECRET_KEYS only: set it to comma-separated base64 "
+                "32-byte keys, e.g. one from `python -c 'import base64, os; "
+                "print(base64.urlsafe_b64encode(os.urandom(32)).decode())'`."
+            )
+        keyring = load_keyring(
+            config.secret_keys, config.secret_key_file, legacy_key_file=Path(config.var_dir) / LEGACY_KEY_FILE_NAME
+        )
         await verify_stored_keys(keyring)
         redis = await open_redis(config.redis_url, config.var_dir)
         queue = await JobQueue.connect(redis.url or "")
@@ -161,7 +172,16 @@ def build_services(
         clock, keyring, app_credentials, audit, idle_timeout=timedelta(minutes=config.edit_idle_minutes)
     )
     oauth = OAuthService(
-        clock, endpoints, app_credentials, lwa, edits, hierarchy, limiter, audit, config.amazon_environment
+        clock,
+        endpoints,
+        app_credentials,
+        lwa,
+        edits,
+        hierarchy,
+        amazon_settings,
+        limiter,
+        audit,
+        config.amazon_environment,
     )
     checker = ConnectionChecker(
         clock, hierarchy, amazon_settings, connections, app_credentials, lwa, spapi, audit, config.amazon_environment

@@ -7,7 +7,9 @@ const backend = "http://127.0.0.1:8765";
 export default defineConfig({
   plugins: [react()],
   base: "/",
-  build: { outDir: "dist", emptyOutDir: true, sourcemap: true },
+  // No source maps in the build: it is what production serves, and maps would hand out the whole source.
+  // `npm run dev` still has them.
+  build: { outDir: "dist", emptyOutDir: true, sourcemap: false },
   server: {
     port: 5173,
     proxy: Object.fromEntries(

@@ -13,6 +13,7 @@ import httpx
 import uvicorn
 
 from app.amazon_sim import create_simulator_app
+from app.lib.logs import redact_request_lines
 
 START_TIMEOUT_SECONDS = 10.0
 
@@ -30,6 +31,8 @@ def running_asgi_app(app: Any, ready_path: str) -> Iterator[str]:
 
     Returns only once GET `ready_path` answers; on exit, requests still running get one second to finish.
     """
+    # Its lines reach the tests' captured logs (and their reports): the same redaction as the real server's.
+    redact_request_lines()
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     sock.bind(("127.0.0.1", 0))

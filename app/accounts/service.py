@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import os
 import secrets
+from collections.abc import Callable
 from datetime import timedelta
-from typing import Any
+from typing import Any, TypeVar
 
 import msgspec
 from argon2 import PasswordHasher
@@ -17,7 +20,7 @@ from app.audit.service import Actor, AuditService
 from app.companies.tables import Company
 from app.lib.clock import Clock
 from app.lib.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
-from app.lib.ratelimit import LOGIN_PER_IP, LOGIN_PER_USERNAME, RateLimiter
+from app.lib.ratelimit import LOGIN_PER_IP, RateLimiter
 
 # Sessions are touched at most this often, so reads stay reads.
 _TOUCH_EVERY = timedelta(minutes=1)
@@ -29,6 +32,16 @@ def _hash_token(token: str) -> str:
 
 def _scope(raw: str | None) -> list[int] | None:
     return None if raw is None else msgspec.json.decode(raw, type=list[int])
+
+
+def _usable_cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+_Result = TypeVar("_Result")
 
 
 class AccountService:
@@ -49,7 +62,29 @@ class AccountService:
         self.absolute_timeout = absolute_timeout
         # argon2id; the defaults are the library's recommended parameters.
         self.hasher = PasswordHasher(time_cost=hash_time_cost, memory_cost=hash_memory_kib)
-        self._dummy_hash = self.hasher.hash(secrets.token_urlsafe(16))
+        # Hashing runs in threads (argon2 releases the GIL). One hash already keeps `parallelism` CPUs busy, so no
+        # more run at once than the CPUs hold: more would not finish sooner, would leave the event loop no CPU, and
+        # each holds `hash_memory_kib` of memory while it runs (measured in `make bench`, Sign-ins).
+        self.parallel_hashes = max(1, _usable_cpus() // self.hasher.parallelism)
+        self._hashing_slots = asyncio.Semaphore(self.parallel_hashes)
+        self._dummy_hash: str | None = None
+
+    async def _off_the_event_loop(self, work: Callable[..., _Result], *args: str) -> _Result:
+        """Run a password hash or check in a thread: 100 ms of argon2 in the loop would stall every other request."""
+        async with self._hashing_slots:
+            return await asyncio.to_thread(work, *args)
+
+    async def _password_matches(self, stored_hash: str, password: str) -> bool:
+        try:
+            return await self._off_the_event_loop(self.hasher.verify, stored_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    async def _hash_for_unknown_users(self) -> str:
+        """A hash to check unknown user names against, so they take as long as wrong passwords; made once."""
+        if self._dummy_hash is None:
+            self._dummy_hash = await self._off_the_event_loop(self.hasher.hash, secrets.token_urlsafe(16))
+        return self._dummy_hash
 
     async def create_user(
         self,
@@ -67,7 +102,7 @@ class AccountService:
             username=username,
             display_name=display_name or username,
             role=role,
-            password_hash=self.hasher.hash(password),
+            password_hash=await self._off_the_event_loop(self.hasher.hash, password),
             is_active=True,
             company_scope=None if scope is None else msgspec.json.encode(scope).decode(),
             created_at=self.clock.now(),
@@ -86,24 +121,25 @@ class AccountService:
         return sorted(found.values())
 
     async def login(self, username: str, password: str, ip: str | None, user_agent: str | None) -> tuple[str, SignedIn]:
-        """A new session for valid credentials: a fresh session ID every time (no fixation), limits per user and IP."""
-        await self.limiter.hit(LOGIN_PER_IP, ip or "unknown")
-        await self.limiter.check(LOGIN_PER_USERNAME, username.lower())
+        """A new session for valid credentials: a fresh session ID every time (no fixation), limits per user and IP.
+
+        Wrong passwords are limited per (user name, address) and delayed per user name (see SignInLimits), so that
+        nobody can lock the owner out; every attempt counts against the address (LOGIN_PER_IP).
+        """
+        address = ip or "unknown"
+        await self.limiter.hit(LOGIN_PER_IP, address)
+        attempt = await self.limiter.sign_ins.begin(username, address)
         rows = await User.select().where((User.username == username) & (User.is_active == True))  # noqa: E712
-        stored = rows[0]["password_hash"] if rows else self._dummy_hash
-        try:
-            self.hasher.verify(stored, password)
-            if not rows:
-                raise VerificationError("unknown user")
-        except (VerificationError, InvalidHashError):
-            await self.limiter.hit(LOGIN_PER_USERNAME, username.lower())
+        stored = rows[0]["password_hash"] if rows else await self._hash_for_unknown_users()
+        if not await self._password_matches(stored, password) or not rows:
             await self.audit.record(
                 Actor(user_id=None, name=username[:150], ip=ip, user_agent=user_agent),
                 None,
                 "auth.login_failed",
                 f"Failed sign-in as {username[:150]}",
             )
-            raise NotAuthenticated("Wrong username or password.", code="invalid_credentials") from None
+            raise NotAuthenticated("Wrong username or password.", code="invalid_credentials")
+        await self.limiter.sign_ins.succeeded(attempt)
         user = rows[0]
         token, csrf = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
         now = self.clock.now()

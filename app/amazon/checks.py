@@ -19,12 +19,18 @@ from app.amazon.tables import AmazonConnection
 from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.lib.clock import Clock
+from app.lib.crypto import SecretError
 from app.lib.errors import AmazonRefused, AmazonUnavailable, NotFound, RuleViolation, SpApiDenied
 from app.lib.wire import Struct
 
 log = logging.getLogger(__name__)
 Verdict = Literal[
-    "ok", "reauthorization_required", "app_credentials_invalid", "wrong_region_or_role", "amazon_unavailable"
+    "ok",
+    "reauthorization_required",
+    "token_unreadable",
+    "app_credentials_invalid",
+    "wrong_region_or_role",
+    "amazon_unavailable",
 ]
 
 
@@ -48,6 +54,11 @@ def _advice(verdict: Verdict, region: Region, owner: CompanyRef, detail: str) ->
         "ok": (f"Connected: Amazon answered for {owner.code} in {region}.", None),
         "reauthorization_required": (
             "Amazon says the authorization was revoked or has expired.",
+            f"An admin must open {owner.code}, click Edit, use Get Selling Partner API token for {region}, and Save.",
+        ),
+        "token_unreadable": (
+            "The stored token cannot be read: it was damaged, or copied from another connection. Nothing was sent "
+            "to Amazon.",
             f"An admin must open {owner.code}, click Edit, use Get Selling Partner API token for {region}, and Save.",
         ),
         "app_credentials_invalid": (
@@ -141,10 +152,13 @@ class ConnectionChecker:
         self, row: dict[str, Any], region: Region, account_type: str
     ) -> tuple[Verdict, str, list[str], datetime | None]:
         try:
+            refresh_token = self.connections.secret(row, "refresh_token") or ""
+        except SecretError:
+            log.error("refresh token of connection %s cannot be decrypted", row["id"])
+            return "token_unreadable", "The stored refresh token cannot be decrypted.", [], None
+        try:
             creds = await self.credentials.required(account_type, self.environment)
-            grant = await self.lwa.refresh(
-                self.credentials.client(creds), self.connections.secret(row, "refresh_token") or ""
-            )
+            grant = await self.lwa.refresh(self.credentials.client(creds), refresh_token)
         except RuleViolation as missing:
             return "app_credentials_invalid", missing.message, [], None
         except AmazonRefused as refused:
@@ -154,7 +168,7 @@ class ConnectionChecker:
             return verdict, refused.message, [], None
         except AmazonUnavailable as failure:
             return "amazon_unavailable", failure.message, [], None
-        if grant.refresh_token and grant.refresh_token != self.connections.secret(row, "refresh_token"):
+        if grant.refresh_token and grant.refresh_token != refresh_token:
             # The test never replaces the stored token (Save does); note it for the operator.
             log.warning("LWA returned a different refresh token for connection %s; the stored one is kept", row["id"])
         expiry = self.clock.now() + timedelta(seconds=grant.expires_in)
@@ -177,9 +191,12 @@ class ConnectionChecker:
     ) -> datetime:
         """Operational state only: status, last check, marketplaces seen. No version bump, no new refresh token."""
         now = self.clock.now()
-        result = {"ok": CheckResult.OK, "reauthorization_required": CheckResult.REAUTHORIZATION_REQUIRED}.get(
-            verdict, CheckResult.ERROR
-        )
+        result = {
+            "ok": CheckResult.OK,
+            "reauthorization_required": CheckResult.REAUTHORIZATION_REQUIRED,
+            # Only a new token helps: the status says re-authorization required, the error code says why.
+            "token_unreadable": CheckResult.REAUTHORIZATION_REQUIRED,
+        }.get(verdict, CheckResult.ERROR)
         values: dict[Any, Any] = {
             AmazonConnection.last_checked_at: now,
             AmazonConnection.last_check_result: result.value,

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlencode, urlsplit
+import re
+from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
 
 from app.amazon.regions import LWA_TOKEN_URL, MARKETPLACES, SANDBOX_HOSTS, SP_API_HOSTS, AccountType, Region
 from app.config import Settings
+from app.lib.errors import BadInput
 
 # The consent host when no marketplace of the region is configured: the region's main Seller/Vendor Central.
 DEFAULT_MARKETPLACE = {Region.NA: "ATVPDKIKX0DER", Region.EU: "A1F83G8C2ARO7P", Region.FE: "A1VC38T7YXB528"}
 
 
-CENTRAL_HOSTS = frozenset(
-    host for m in MARKETPLACES.values() for host in (m.seller_central, m.vendor_central) if host is not None
-)
+# The simulator's renewal page, under /central/{host}: where its Re-Authorize sends the browser back.
+_SIM_CALLBACK_PATH = "/apps/authorize/callback"
+_PATH_SEGMENT = re.compile(r"[A-Za-z0-9._~-]+")
+# Whitespace, control characters and backslashes: browsers and parsers disagree about them, so none is accepted.
+_UNSAFE_URL_CHARACTERS = re.compile(r"[\\\s\x00-\x1f\x7f]")
 
 
 class AmazonEndpoints:
@@ -55,9 +59,50 @@ class AmazonEndpoints:
             query["version"] = "beta"
         return f"{central}/apps/authorize/consent?{urlencode(query)}"
 
-    def is_amazon_callback(self, url: str) -> bool:
-        """Whether a Seller Central callback URI really is Amazon's (or the simulator's): no open redirects."""
-        parts = urlsplit(url)
+    def central_hosts(self, region: Region, account_type: AccountType) -> frozenset[str]:
+        """The host names of the region's Seller (or Vendor) Central sites, lower case, without scheme."""
+        hosts = {
+            m.seller_central if account_type == "seller" else m.vendor_central
+            for m in MARKETPLACES.values()
+            if m.region == region
+        }
+        return frozenset(urlsplit(h).hostname or "" for h in hosts if h)
+
+    def amazon_callback(self, url: str, region: Region, account_type: AccountType, central: str) -> str:
+        """The Log-in URI's `amazon_callback_uri`, checked with a URL parser and made absolute; BadInput if it is not
+        Amazon's own page (or the simulator's) for this region and account type.
+
+        A relative URI (Amazon sends one now and then) is resolved against `central`, the flow's Central site. The
+        path must be plain: unreserved characters only, no `.`/`..` segments, no percent-encoding (a browser would
+        decode `%2e%2e`), no backslash, no user info: nothing can lead the browser anywhere but Amazon's page.
+        """
+        refused = BadInput(
+            "The callback address is not Amazon's; nothing was done.",
+            code="foreign_callback",
+            fields={"amazon_callback_uri": "not an Amazon Seller or Vendor Central address of this region"},
+        )
+        if _UNSAFE_URL_CHARACTERS.search(url):
+            raise refused
+        try:
+            if url.startswith("/") and not url.startswith("//"):
+                url = urljoin(central.rstrip("/") + "/", url)
+            parts = urlsplit(url)
+            port = parts.port
+        except ValueError:
+            raise refused from None
+        segments = parts.path.split("/")[1:]
+        plain_path = bool(segments) and all(_PATH_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments)
+        if parts.username is not None or parts.password is not None or parts.fragment or not plain_path:
+            raise refused
+        hosts = self.central_hosts(region, account_type)
         if self.simulated:
-            return url.startswith(f"{self.simulator}/central/") and not parts.fragment
-        return parts.scheme == "https" and f"https://{parts.hostname}" in CENTRAL_HOSTS and not parts.fragment
+            simulator = urlsplit(self.simulator)
+            mounted = simulator.path.rstrip("/")
+            same_origin = (parts.scheme, parts.netloc.lower()) == (simulator.scheme, simulator.netloc.lower())
+            if not same_origin or not any(parts.path == f"{mounted}/central/{h}{_SIM_CALLBACK_PATH}" for h in hosts):
+                raise refused
+        else:
+            amazons = parts.scheme == "https" and port in (None, 443) and parts.hostname in hosts
+            if not amazons or not parts.path.startswith("/apps/authorize/"):
+                raise refused
+        return urlunsplit(parts._replace(netloc=parts.netloc.lower()))

@@ -17,6 +17,7 @@ from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.lwa import LwaClient
 from app.amazon.regions import Region
+from app.amazon.settings import SettingsService, decode_marketplaces
 from app.amazon.tables import AmazonConnection, OAuthFlow
 from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
@@ -39,6 +40,16 @@ class AuthorizationStarted(Struct):
     expires_at: datetime
 
 
+class RenewalPlan(msgspec.Struct, frozen=True):
+    """A renewal that Amazon's Log-in URI asked for, as the user is asked to confirm it."""
+
+    company: CompanyRef
+    region: Region
+    selling_partner_id: str
+    callback: str
+    amazon_state: str
+
+
 class TokenReceived(msgspec.Struct, frozen=True):
     edit_id: uuid.UUID
     company: CompanyRef
@@ -58,6 +69,7 @@ class OAuthService:
         lwa: LwaClient,
         edits: EditService,
         hierarchy: HierarchyService,
+        settings: SettingsService,
         limiter: RateLimiter,
         audit: AuditService,
         environment: str,
@@ -68,20 +80,34 @@ class OAuthService:
         self.lwa = lwa
         self.edits = edits
         self.hierarchy = hierarchy
+        self.settings = settings
         self.limiter = limiter
         self.audit = audit
         self.environment = environment
 
     async def start(
-        self, edit_id: uuid.UUID, region: Region, session: ActiveSession, actor: Actor, origin: str = "consent"
+        self,
+        edit_id: uuid.UUID,
+        region: Region,
+        session: ActiveSession,
+        actor: Actor,
+        origin: str = "consent",
+        expected_selling_partner_id: str | None = None,
     ) -> tuple[AuthorizationStarted, str]:
-        """Begin the consent flow for `region` in an open draft of an account owner; returns the URL and state."""
+        """Begin the consent flow for `region` in an open draft of an account owner; returns the URL and state.
+
+        `expected_selling_partner_id`: the seller Amazon named when the flow began at the Log-in URI; a token for
+        another one is flagged as a seller change.
+        """
         await self.limiter.hit(TOKEN_ACTIONS_PER_USER, str(session.user.id))
         async with write_transaction(OAuthFlow._meta.db):
             draft = await self.edits.drafts.load_open(edit_id, actor)
             company_id = draft["company"]
             evaluation = await self.edits.rules.evaluate(
-                company_id, self.edits.changes_of(draft), await self.edits.drafts.grant_regions(edit_id)
+                company_id,
+                self.edits.changes_of(draft),
+                await self.edits.drafts.grant_regions(edit_id),
+                scope=session.user.company_scope,
             )
             company = CompanyRef(id=company_id, code=evaluation.current["company_code"])
             if evaluation.owner.id != company_id:
@@ -106,6 +132,7 @@ class OAuthService:
                     environment=self.environment,
                     redirect_uri=creds["redirect_uri"],
                     origin=origin,
+                    expected_selling_partner_id=expected_selling_partner_id,
                     created_at=now,
                     expires_at=now + FLOW_LIFETIME,
                 )
@@ -144,6 +171,7 @@ class OAuthService:
             access_token=grant.access_token,
             access_token_expires_at=now + timedelta(seconds=grant.expires_in),
             obtained_at=now,
+            expected_selling_partner_id=flow["expected_selling_partner_id"],
         )
         company = await self._company(flow["company"])
         await self.audit.record(
@@ -191,45 +219,79 @@ class OAuthService:
             )
         return flow
 
-    async def renew_from_seller_central(
-        self,
-        amazon_callback_uri: str,
-        amazon_state: str,
-        selling_partner_id: str,
-        session: ActiveSession,
-        actor: Actor,
-    ) -> str:
-        """Amazon's Log-in URI: find the company by seller, open (or reuse) a draft, continue at Amazon."""
-        if not self.endpoints.is_amazon_callback(amazon_callback_uri):
-            raise BadInput("The callback address is not Amazon's; nothing was done.", code="foreign_callback")
+    async def plan_renewal(
+        self, amazon_callback_uri: str, amazon_state: str, selling_partner_id: str, session: ActiveSession
+    ) -> RenewalPlan:
+        """Amazon's Log-in URI, read only: which company and region the renewal is for, and where it continues.
+
+        Only connections inside the user's scope are considered, before anything else is said about them, so an
+        unknown seller and a seller of a company outside the scope answer alike. The region is the one whose
+        Central site `amazon_callback_uri` names, checked with a URL parser (no open redirect, no way back into this
+        app). Nothing is written: the user confirms on a page whose button POSTs (see `continue_renewal`).
+        """
+        if session.user.role != "admin":
+            raise PermissionDenied("Only admins can renew an Amazon authorization.")
         rows = await AmazonConnection.select(AmazonConnection.company, AmazonConnection.region).where(
             (AmazonConnection.selling_partner_id == selling_partner_id) & AmazonConnection.refresh_token.is_not_null()
         )
+        scope = session.user.company_scope
+        if scope is not None:
+            visible = await self.hierarchy.companies_within(scope)
+            rows = [r for r in rows if r["company"] in visible]
         if not rows:
             raise NotFound(
                 f"No company here is connected to selling partner {selling_partner_id}; nothing was stored.",
                 code="unknown_seller",
             )
-        if len({r["company"] for r in rows}) > 1:
+        settings = await self.settings.rows(sorted({r["company"] for r in rows}))
+        candidates: list[RenewalPlan] = []
+        refusal: BadInput | None = None
+        for row in rows:
+            region, account_type = Region(row["region"]), settings[row["company"]]["account_type"]
+            central = self.endpoints.central(
+                region, account_type, decode_marketplaces(settings[row["company"]]["marketplace_ids"])
+            )
+            try:
+                callback = self.endpoints.amazon_callback(amazon_callback_uri, region, account_type, central)
+            except BadInput as refused:
+                refusal = refused
+                continue
+            company = CompanyRef(id=row["company"], code=settings[row["company"]]["company_code"])
+            candidates.append(
+                RenewalPlan(
+                    company=company,
+                    region=region,
+                    selling_partner_id=selling_partner_id,
+                    callback=callback,
+                    amazon_state=amazon_state,
+                )
+            )
+        if not candidates:
+            assert refusal is not None
+            raise refusal
+        if len(candidates) > 1:
             raise Conflict(
                 f"Several companies use selling partner {selling_partner_id}: renew from the company's "
                 "settings page instead.",
                 code="ambiguous_seller",
             )
-        company_id, region = rows[0]["company"], Region(rows[0]["region"])
-        scope = session.user.company_scope
-        if scope is not None and not await self.hierarchy.within(company_id, scope):
-            raise NotFound(
-                f"No company here is connected to selling partner {selling_partner_id}; nothing was stored.",
-                code="unknown_seller",
-            )
-        if session.user.role != "admin":
-            raise PermissionDenied("Only admins can renew an Amazon authorization.")
-        draft, _ = await self.edits.begin(company_id, actor)
-        _, state = await self.start(draft.id, region, session, actor, origin="seller_central")
+        return candidates[0]
+
+    async def continue_renewal(self, plan: RenewalPlan, session: ActiveSession, actor: Actor) -> str:
+        """The user confirmed the renewal: open (or reuse) their draft, start a flow that expects the seller Amazon
+        named, and return Amazon's callback URL to send the browser to."""
+        draft, _ = await self.edits.begin(plan.company.id, actor)
+        _, state = await self.start(
+            draft.id,
+            plan.region,
+            session,
+            actor,
+            origin="seller_central",
+            expected_selling_partner_id=plan.selling_partner_id,
+        )
         creds = await self.credentials.required(draft.values.account_type, self.environment)
         return _with_query(
-            amazon_callback_uri, {"redirect_uri": creds["redirect_uri"], "amazon_state": amazon_state, "state": state}
+            plan.callback, {"redirect_uri": creds["redirect_uri"], "amazon_state": plan.amazon_state, "state": state}
         )
 
     async def _company(self, company_id: int) -> CompanyRef:

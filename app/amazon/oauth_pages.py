@@ -2,28 +2,69 @@
 
 from __future__ import annotations
 
+import hmac
 import html
 import json
+import re
 import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Controller, Request, Response, get
+import msgspec
+from litestar import Controller, MediaType, Request, Response, get, post
 from litestar.di import NamedDependency
-from litestar.params import QueryParameter
+from litestar.enums import RequestEncodingType
+from litestar.openapi.datastructures import ResponseSpec
+from litestar.params import Body, QueryParameter
 from litestar.response import Redirect
 
 from app.accounts.auth import SESSION_COOKIE
 from app.accounts.schemas import ActiveSession
+from app.amazon.oauth import RenewalPlan
 from app.audit.service import Actor
 from app.lib.errors import DomainError
 from app.lib.http import status_of
+from app.lib.safety import origin_of
 from app.services import Services
 
 _TOKEN = Annotated[str | None, QueryParameter(max_length=2048, pattern=r"^[!-~]*$")]
+# Amazon's selling partner and vendor IDs: letters and digits (the column holds 64); checked before anything else.
+SELLING_PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
-def _page(title: str, body: str, status: int, script: str | None = None) -> Response[str]:
+class RenewalConfirmation(msgspec.Struct):
+    """The confirmation page's form: Amazon's Log-in URI parameters and the session's CSRF token."""
+
+    amazon_callback_uri: str = ""
+    amazon_state: str = ""
+    selling_partner_id: str = ""
+    csrf_token: str = ""
+
+
+def _html_responses(*statuses: int) -> dict[int, ResponseSpec]:
+    """OpenAPI entries for the HTML pages these endpoints answer with (the message is in the page)."""
+    return {
+        status: ResponseSpec(data_container=str, media_type=MediaType.HTML, description=_PAGE_DESCRIPTIONS[status])
+        for status in statuses
+    }
+
+
+_PAGE_DESCRIPTIONS = {
+    400: "Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's",
+    401: "Not signed in",
+    403: "Not an admin, or the confirmation did not come from this site with the session's CSRF token",
+    404: "No company in your scope is connected to this selling partner",
+    409: "Several companies use the selling partner, or the company is a unified member",
+    410: "The draft the token was meant for is no longer open",
+    422: "A rule of the draft or the app credentials prevents it",
+    429: "Too many token actions",
+    502: "Amazon refused the code",
+    503: "Amazon is unavailable",
+    504: "Amazon did not answer in time",
+}
+
+
+def _page(title: str, body: str, status: int, script: str | None = None, form_action: str = "'none'") -> Response[str]:
     """An HTML page with the callback's headers: no referrer, no caching, only our own nonce'd script."""
     nonce = secrets.token_urlsafe(16)
     tag = f'<script nonce="{nonce}">{script}</script>' if script else ""
@@ -41,7 +82,7 @@ def _page(title: str, body: str, status: int, script: str | None = None) -> Resp
             "Referrer-Policy": "no-referrer",
             "Cache-Control": "no-store",
             "Content-Security-Policy": f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-            "frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+            f"frame-ancestors 'none'; base-uri 'none'; form-action {form_action}",
         },
     )
 
@@ -72,9 +113,14 @@ def _actor(request: Request[Any, Any, Any], session: ActiveSession | None) -> Ac
 class OAuthPagesController(Controller):
     path = "/oauth/amazon"
     tags = ["oauth"]
-    include_in_schema = False
 
-    @get("/callback", operation_id="amazonCallback", exclude_from_auth=True)
+    @get(
+        "/callback",
+        operation_id="amazonCallback",
+        exclude_from_auth=True,
+        media_type=MediaType.HTML,
+        responses=_html_responses(400, 404, 409, 410, 422, 429, 502, 503, 504),
+    )
     async def callback(
         self,
         services: NamedDependency[Services],
@@ -90,6 +136,8 @@ class OAuthPagesController(Controller):
                 "<p>The answer from Amazon was incomplete (the consent was perhaps cancelled). Nothing was stored.</p>",
                 400,
             )
+        if not SELLING_PARTNER_ID.fullmatch(selling_partner_id):
+            return _unreadable_seller()
         session = await _session(services, request)
         try:
             received = await services.oauth.complete(
@@ -119,7 +167,16 @@ class OAuthPagesController(Controller):
         )
         return _page("Amazon token received", body, 200, script)
 
-    @get("/login", operation_id="amazonLogin", exclude_from_auth=True)
+    @get(
+        "/login",
+        operation_id="amazonLogin",
+        exclude_from_auth=True,
+        media_type=MediaType.HTML,
+        responses={
+            302: ResponseSpec(data_container=None, description="Not signed in: to the sign-in page, then back here"),
+            **_html_responses(400, 403, 404, 409, 422, 429),
+        },
+    )
     async def login(
         self,
         services: NamedDependency[Services],
@@ -128,13 +185,11 @@ class OAuthPagesController(Controller):
         amazon_state: _TOKEN = None,
         selling_partner_id: _TOKEN = None,
     ) -> Response[Any]:
-        """Amazon's Log-in URI (renewal from Seller Central): sign in, open a draft, continue at Amazon."""
+        """Amazon's Log-in URI: sign in if needed, then ask the user to confirm; a GET never writes anything."""
         if not amazon_callback_uri or not amazon_state or not selling_partner_id:
-            return _page(
-                "Incomplete request from Amazon",
-                "<p>Amazon's request lacked a parameter. Start the renewal again in Seller Central.</p>",
-                400,
-            )
+            return _incomplete_login()
+        if not SELLING_PARTNER_ID.fullmatch(selling_partner_id):
+            return _unreadable_seller()
         session = await _session(services, request)
         if session is None:
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
@@ -144,11 +199,102 @@ class OAuthPagesController(Controller):
                 headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
             )
         try:
-            target = await services.oauth.renew_from_seller_central(
-                amazon_callback_uri, amazon_state, selling_partner_id, session, _actor(request, session)
+            plan = await services.oauth.plan_renewal(amazon_callback_uri, amazon_state, selling_partner_id, session)
+        except DomainError as error:
+            return _failure(error)
+        return _confirmation(plan, amazon_callback_uri, session.csrf_token)
+
+    @post(
+        "/login",
+        operation_id="continueAmazonLogin",
+        exclude_from_auth=True,
+        status_code=303,
+        media_type=MediaType.HTML,
+        responses=_html_responses(400, 401, 403, 404, 409, 410, 422, 429),
+    )
+    async def continue_login(
+        self,
+        services: NamedDependency[Services],
+        request: Request[Any, Any, Any],
+        data: Annotated[RenewalConfirmation, Body(media_type=RequestEncodingType.URL_ENCODED)],
+    ) -> Response[Any]:
+        """The user confirmed the renewal (a same-site form with the session's CSRF token): continue at Amazon."""
+        session = await _session(services, request)
+        if session is None:
+            return _page(
+                "Sign in first",
+                "<p>Your session has ended. Start the renewal again in Seller Central.</p>"
+                '<p><a href="/">Sign in</a></p>',
+                401,
             )
+        if not _same_site(request) or not hmac.compare_digest(data.csrf_token.encode(), session.csrf_token.encode()):
+            return _page(
+                "Request refused",
+                "<p>This confirmation did not come from this site's own page. Nothing was done.</p>",
+                403,
+            )
+        callback_uri, amazon_state, seller = data.amazon_callback_uri, data.amazon_state, data.selling_partner_id
+        if not callback_uri or not amazon_state or not seller or len(callback_uri) > 2048 or len(amazon_state) > 2048:
+            return _incomplete_login()
+        if not SELLING_PARTNER_ID.fullmatch(seller):
+            return _unreadable_seller()
+        try:
+            plan = await services.oauth.plan_renewal(callback_uri, amazon_state, seller, session)
+            target = await services.oauth.continue_renewal(plan, session, _actor(request, session))
         except DomainError as error:
             return _failure(error)
         return Redirect(
-            target, status_code=302, headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
+            target, status_code=303, headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
         )
+
+
+def _incomplete_login() -> Response[str]:
+    return _page(
+        "Incomplete request from Amazon",
+        "<p>Amazon's request lacked a parameter. Start the renewal again in Seller Central.</p>",
+        400,
+    )
+
+
+def _unreadable_seller() -> Response[str]:
+    return _page(
+        "Amazon did not send a token",
+        "<p>The selling partner ID in Amazon's answer is not one we can read. Nothing was stored.</p>",
+        400,
+    )
+
+
+def _confirmation(plan: RenewalPlan, amazon_callback_uri: str, csrf_token: str) -> Response[str]:
+    """ "Continue renewing …?": the button POSTs the same parameters with the session's CSRF token."""
+    fields = {
+        "amazon_callback_uri": amazon_callback_uri,
+        "amazon_state": plan.amazon_state,
+        "selling_partner_id": plan.selling_partner_id,
+        "csrf_token": csrf_token,
+    }
+    hidden = "".join(
+        f'<input type="hidden" name="{name}" value="{html.escape(value)}">' for name, value in fields.items()
+    )
+    company, region = html.escape(plan.company.code), html.escape(plan.region.value)
+    body = (
+        f"<p>Amazon asks to renew the authorization of selling partner {html.escape(plan.selling_partner_id)}. "
+        "The new token will wait in your draft of the company's settings until you Save it.</p>"
+        f'<form method="post" action="/oauth/amazon/login">{hidden}'
+        f'<button type=submit>Continue at Amazon</button> <a href="/">Cancel</a></form>'
+    )
+    # The form's answer redirects to Amazon's page: the browser checks that redirect against form-action too.
+    return _page(
+        f"Continue renewing the Amazon authorization of {company} for {region}?",
+        body,
+        200,
+        form_action=f"'self' {origin_of(plan.callback)}",
+    )
+
+
+def _same_site(request: Request[Any, Any, Any]) -> bool:
+    """Whether a form POST came from this site's own page (Sec-Fetch-Site, else Origin)."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None:
+        return site == "same-origin"
+    origin = request.headers.get("origin")
+    return origin is None or origin.lower() in request.app.state.allowed_origins

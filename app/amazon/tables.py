@@ -78,6 +78,9 @@ class OAuthFlow(Table, tablename="oauth_flow"):
     environment = Varchar(length=10)
     redirect_uri = Varchar(length=500)
     origin = Varchar(length=16, default="consent")
+    # The selling partner Amazon named when the flow began at the Log-in URI; a token for another one is a seller
+    # change that Save must have confirmed.
+    expected_selling_partner_id = Varchar(length=64, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow())
     consumed_at = Timestamptz(null=True, default=None)

@@ -22,6 +22,7 @@ from app.amazon.tables import AmazonConnection
 from app.audit.notifications import NotificationService
 from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
+from app.lib.crypto import SecretError
 from app.lib.errors import AmazonRefused, AmazonUnavailable, DomainError, RuleViolation
 
 log = logging.getLogger(__name__)
@@ -202,11 +203,30 @@ class TokenProvider:
         expires: datetime | None = row.get("access_token_expires_at")
         if not row.get("access_token") or expires is None or expires - self.clock.now() <= SKEW:
             return None
-        return self.connections.secret(row, "access_token")
+        try:
+            return self.connections.secret(row, "access_token")
+        except SecretError:
+            log.error("cached access token of connection %s cannot be decrypted; refreshing", row["id"])
+            return None
 
     def _remember(self, key: tuple[int, Region], token: str, expires_at: datetime) -> str:
         self._tokens[key] = _Cached(token, expires_at)
         return token
+
+    async def _require_reauthorization(
+        self, key: tuple[int, Region], row: dict[str, Any], code: str, message: str
+    ) -> None:
+        """Only a new token can help: mark the connection, tell the people concerned, never retry."""
+        await AmazonConnection.update(
+            {
+                AmazonConnection.last_check_result: CheckResult.REAUTHORIZATION_REQUIRED.value,
+                AmazonConnection.last_error_code: code,
+                AmazonConnection.last_error_message: message,
+                AmazonConnection.last_checked_at: self.clock.now(),
+            }
+        ).where(AmazonConnection.id == row["id"])
+        if self.on_reauthorization_required is not None:
+            await self.on_reauthorization_required(key[0], key[1])
 
     async def _respect_cooldown(self, key: tuple[int, Region]) -> None:
         ttl = await self.redis.ttl(f"cooldown:token:{key[0]}:{key[1]}")
@@ -217,21 +237,17 @@ class TokenProvider:
         owner_settings = (await self.settings.rows([key[0]]))[key[0]]
         creds = await self.credentials.required(owner_settings["account_type"], self.environment)
         try:
-            grant = await self.lwa.refresh(
-                self.credentials.client(creds), self.connections.secret(row, "refresh_token") or ""
-            )
+            refresh_token = self.connections.secret(row, "refresh_token") or ""
+        except SecretError:
+            log.error("refresh token of connection %s cannot be decrypted", row["id"])
+            message = "The stored refresh token cannot be read; get the token again."
+            await self._require_reauthorization(key, row, "token_unreadable", message)
+            raise ReauthorizationRequired(message) from None
+        try:
+            grant = await self.lwa.refresh(self.credentials.client(creds), refresh_token)
         except AmazonRefused as refused:
             if refused.lwa_error == "invalid_grant":
-                await AmazonConnection.update(
-                    {
-                        AmazonConnection.last_check_result: CheckResult.REAUTHORIZATION_REQUIRED.value,
-                        AmazonConnection.last_error_code: "reauthorization_required",
-                        AmazonConnection.last_error_message: refused.message,
-                        AmazonConnection.last_checked_at: self.clock.now(),
-                    }
-                ).where(AmazonConnection.id == row["id"])
-                if self.on_reauthorization_required is not None:
-                    await self.on_reauthorization_required(key[0], key[1])
+                await self._require_reauthorization(key, row, "reauthorization_required", refused.message)
                 raise ReauthorizationRequired(refused.message) from None
             await self.redis.set(f"cooldown:token:{key[0]}:{key[1]}", refused.lwa_error, ex=COOLDOWN_SECONDS)
             raise

@@ -7,7 +7,9 @@ import logging
 
 import uvicorn
 
-from app.amazon_sim.app import create_simulator_app
+from app.amazon_sim.app import create_simulator_app, warn_if_reachable_from_other_machines
+from app.config import is_loopback_host
+from app.lib.logs import redact_request_lines
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -21,7 +23,13 @@ def main(argv: list[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    # uvicorn's access log would print consent URLs with their state parameters: the simulator logs requests itself.
+    redact_request_lines()
+    warn_if_reachable_from_other_machines(
+        f"ON {args.host}:{args.port}, WHICH OTHER MACHINES CAN REACH",
+        "listen on this machine only (--host 127.0.0.1)",
+        reachable=not is_loopback_host(args.host),
+    )
+    # The simulator logs requests itself (without their queries); uvicorn's access log would repeat each one.
     uvicorn.run(create_simulator_app(args.public_url), host=args.host, port=args.port, access_log=False)
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from litestar import Controller, delete, get, post
+from litestar.connection import ASGIConnection
 from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException, ValidationException
+from litestar.handlers import BaseRouteHandler
 from litestar.params import FromPath, JSONBody, Parameter
 
 from app.amazon_sim.admin_schemas import (
@@ -36,10 +38,27 @@ from app.amazon_sim.faults import DEFAULT_LATENCY_SECONDS, DEFAULT_TIMEOUT_SECON
 from app.amazon_sim.grants import revoke
 from app.amazon_sim.records import App, SellerAccount
 from app.amazon_sim.state import REQUEST_LOG_SIZE, SimulatorState
+from app.config import is_loopback_host
+from app.lib.errors import PermissionDenied
+
+# Headers a proxy adds: a request that carries one came from wherever the proxy's client is, not from this machine.
+_PROXY_HEADERS = frozenset({b"forwarded", b"x-forwarded-for", b"x-real-ip"})
+
+
+def loopback_clients_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
+    """The admin API revokes, expires secrets, moves the clock and injects faults: this machine's clients only."""
+    client = connection.scope.get("client")
+    proxied = any(name.lower() in _PROXY_HEADERS for name, _value in connection.scope["headers"])
+    if proxied or client is None or not is_loopback_host(client[0]):
+        raise PermissionDenied(
+            "The simulator's admin API answers clients on this machine only, never through a proxy.",
+            code="loopback_only",
+        )
 
 
 class AdminController(Controller):
     path = "/_admin"
+    guards = [loopback_clients_only]
 
     @post("/reset", operation_id="resetSimulator", status_code=200)
     async def reset(self, sim: NamedDependency[SimulatorState]) -> StateSummary:

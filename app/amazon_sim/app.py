@@ -17,8 +17,12 @@ from app.amazon_sim.recording import logger, request_recorder
 from app.amazon_sim.responses import SpApiError, SpApiErrors
 from app.amazon_sim.spapi import SpApiController
 from app.amazon_sim.state import SimulatorState
+from app.lib.errors import DomainError
+from app.lib.http import domain_error_handler
+from app.lib.safety import RequestSafetyMiddleware
 
 MOUNT_PATH = "/_sim/amazon"
+ADMIN_PATH = "/_admin/"
 
 
 def create_simulator_app(public_url: str) -> Litestar:
@@ -35,7 +39,10 @@ def create_simulator_app(public_url: str) -> Litestar:
         route_handlers=[ConsentController, token, SpApiController, AdminController],
         dependencies={"sim": Provide(provide_simulator, sync_to_thread=False)},
         before_send=[request_recorder(sim)],
-        exception_handlers={500: _internal_error},
+        # The admin API changes what every client of the simulator sees: like the ERP's API, it takes no cross-site
+        # request and JSON only, so no page elsewhere can post a form (or a text/plain fetch) to it.
+        middleware=[RequestSafetyMiddleware(path_prefixes=(ADMIN_PATH,))],
+        exception_handlers={DomainError: domain_error_handler, 500: _internal_error},
         state=State({"simulator": sim}),
         openapi_config=None,
         logging_config=None,  # the host application owns logging configuration
@@ -50,12 +57,32 @@ def mount_simulator(public_url: str, path: str = MOUNT_PATH) -> ASGIRouteHandler
     """
     simulator = create_simulator_app(public_url)
 
-    @asgi(path, is_mount=True, copy_scope=True, exclude_from_auth=True)
+    @asgi(path, is_mount=True, copy_scope=False, exclude_from_auth=True)
     async def amazon_simulator(scope: Scope, receive: Receive, send: Send) -> None:
-        scope["root_path"] = scope.get("root_path", "") + path
-        await simulator(scope, receive, send)
+        # The host's router cut the mount path off the server's own scope, so its access log would print
+        # "/_admin/reset/" for "/_sim/amazon/_admin/reset": put the full path back there, and give the simulator a
+        # copy (its router strips root_path again).
+        root_path = scope.get("root_path", "") + path
+        scope["path"] = root_path + scope["path"].rstrip("/")
+        inner = scope.copy()
+        inner["root_path"] = root_path
+        await simulator(inner, receive, send)
 
     return amazon_simulator
+
+
+def warn_if_reachable_from_other_machines(where: str, remedy: str, *, reachable: bool) -> None:
+    """A loud warning when the simulator, a test double that hands out tokens to anyone, may be reached from afar."""
+    if not reachable:
+        return
+    logger.warning(
+        "\n%s\nTHE AMAZON SIMULATOR IS RUNNING %s.\nIt is a test double that hands out tokens to anyone: no place "
+        "for real sellers. Its admin API answers clients on this machine only. Unless this is what you want, %s.\n%s",
+        "!" * 80,
+        where,
+        remedy,
+        "!" * 80,
+    )
 
 
 def _internal_error(request: Request[Any, Any, Any], error: Exception) -> Response[SpApiErrors]:

@@ -32,7 +32,7 @@ class NotificationController(Controller):
     ) -> NotificationPage:
         """Expiry reminders and other notices about the companies you can see, newest first."""
         return await services.notifications.page(
-            request.user.company_scope, unread_only=unread_only, limit=limit, offset=offset
+            request.user.company_scope, request.user.id, unread_only=unread_only, limit=limit, offset=offset
         )
 
     @post(
@@ -47,7 +47,7 @@ class NotificationController(Controller):
         request: Request[CurrentUser, Any, Any],
         notification_id: FromPath[int],
     ) -> NotificationView:
-        """Mark a notification as read."""
+        """Mark a notification as read (for you only)."""
         return await services.notifications.mark_read(
-            known_id(notification_id, "Notification"), request.user.company_scope
+            known_id(notification_id, "Notification"), request.user.company_scope, request.user.id
         )

@@ -12,7 +12,7 @@ import msgspec
 from piccolo.columns.combination import WhereRaw
 
 from app.audit.schemas import NotificationPage, NotificationView, OutboxMessageView, OutboxPage
-from app.audit.tables import Notification, OutboxMessage
+from app.audit.tables import Notification, NotificationRead, OutboxMessage
 from app.companies.hierarchy import subtree_condition
 from app.lib.clock import Clock
 from app.lib.errors import NotFound
@@ -149,42 +149,66 @@ class NotificationService:
                     await self.mailer.send(n.email, n.title, n.body)
         return created
 
-    async def page(self, scope: list[int] | None, *, unread_only: bool, limit: int, offset: int) -> NotificationPage:
+    async def page(
+        self, scope: list[int] | None, reader: int, *, unread_only: bool, limit: int, offset: int
+    ) -> NotificationPage:
+        """The notifications of the companies in `scope`, newest first; read and unread as `reader` marked them."""
         query = Notification.select(*Notification.all_columns(), Notification.company.code.as_alias("company_code"))
         count = Notification.count()
         conditions: list[Any] = []
         if scope is not None:
             sql, args = subtree_condition(scope, column="company")
             conditions.append(WhereRaw(sql, *args))
-        if unread_only:
-            conditions.append(Notification.read_at.is_null())
-        for condition in conditions:
+        unread_condition = WhereRaw(
+            "NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification = notification.id AND r.reader = {})",
+            reader,
+        )
+        listed = [*conditions, unread_condition] if unread_only else conditions
+        for condition in listed:
             query, count = query.where(condition), count.where(condition)
         rows = await query.order_by(Notification.created_at, ascending=False).limit(limit).offset(offset)
-        unread = await Notification.count().where(*conditions, Notification.read_at.is_null())
+        unread = await Notification.count().where(*conditions, unread_condition)
+        read_at = await self._read_at([r["id"] for r in rows], reader)
         return NotificationPage(
-            items=[_view(r) for r in rows], total=await count, unread=unread, limit=limit, offset=offset
+            items=[_view(r, read_at.get(r["id"])) for r in rows],
+            total=await count,
+            unread=unread,
+            limit=limit,
+            offset=offset,
         )
 
-    async def mark_read(self, notification_id: int, scope: list[int] | None) -> NotificationView:
+    async def mark_read(self, notification_id: int, scope: list[int] | None, reader: int) -> NotificationView:
+        """Mark a notification read for this user only: others (the admins it warns) still see it unread."""
         visible: Any = Notification.id == notification_id
         if scope is not None:
             sql, args = subtree_condition(scope, column="company")
             visible = visible & WhereRaw(sql, *args)
-        if not await Notification.exists().where(visible):
+        rows = await Notification.select(
+            *Notification.all_columns(), Notification.company.code.as_alias("company_code")
+        ).where(visible)
+        if not rows:
             raise NotFound(f"Notification {notification_id} does not exist.")
-        await Notification.update({Notification.read_at: self.clock.now()}).where(
-            (Notification.id == notification_id) & Notification.read_at.is_null()
+        await NotificationRead.insert(
+            NotificationRead(
+                notification=notification_id,
+                reader=reader,
+                reader_key=f"{notification_id}:{reader}",
+                read_at=self.clock.now(),
+            )
+        ).on_conflict(target=NotificationRead.reader_key, action="DO NOTHING")
+        return _view(rows[0], (await self._read_at([notification_id], reader)).get(notification_id))
+
+    @staticmethod
+    async def _read_at(notification_ids: list[int], reader: int) -> dict[int, Any]:
+        if not notification_ids:
+            return {}
+        rows = await NotificationRead.select(NotificationRead.notification, NotificationRead.read_at).where(
+            NotificationRead.notification.is_in(notification_ids) & (NotificationRead.reader == reader)
         )
-        row = (
-            await Notification.select(
-                *Notification.all_columns(), Notification.company.code.as_alias("company_code")
-            ).where(Notification.id == notification_id)
-        )[0]
-        return _view(row)
+        return {r["notification"]: r["read_at"] for r in rows}
 
 
-def _view(row: dict[str, Any]) -> NotificationView:
+def _view(row: dict[str, Any], read_at: Any) -> NotificationView:
     return NotificationView(
         id=row["id"],
         kind=row["kind"],
@@ -194,5 +218,5 @@ def _view(row: dict[str, Any]) -> NotificationView:
         company_id=row["company"],
         company_code=row["company_code"],
         created_at=row["created_at"],
-        read_at=row["read_at"],
+        read_at=read_at,
     )

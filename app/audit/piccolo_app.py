@@ -4,14 +4,14 @@ import os
 
 from piccolo.conf.apps import AppConfig
 
-from app.audit.tables import AuditEvent, Notification, OutboxMessage
+from app.audit.tables import AuditEvent, Notification, NotificationRead, OutboxMessage
 
 CURRENT_DIRECTORY = os.path.dirname(os.path.abspath(__file__))
 
 APP_CONFIG = AppConfig(
     app_name="audit",
     migrations_folder_path=os.path.join(CURRENT_DIRECTORY, "piccolo_migrations"),
-    table_classes=[AuditEvent, Notification, OutboxMessage],
-    migration_dependencies=["app.companies.piccolo_app"],
+    table_classes=[AuditEvent, Notification, NotificationRead, OutboxMessage],
+    migration_dependencies=["app.companies.piccolo_app", "app.accounts.piccolo_app"],
     commands=[],
 )

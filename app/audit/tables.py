@@ -4,6 +4,7 @@ from piccolo.columns import ForeignKey, Integer, OnDelete, Serial, Text, Timesta
 from piccolo.columns.defaults.timestamptz import TimestamptzNow
 from piccolo.table import Table
 
+from app.accounts.tables import User
 from app.companies.tables import Company
 
 
@@ -33,7 +34,20 @@ class Notification(Table):
     body = Text()
     dedupe_key = Varchar(length=200, unique=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    # Unused since reading became per user (NotificationRead); kept so that no migration drops data.
     read_at = Timestamptz(null=True, default=None)
+
+
+class NotificationRead(Table):
+    """That one user has read one notification: marking read is per user, never for everyone."""
+
+    id = Serial(primary_key=True)
+    notification = ForeignKey(Notification, index=True, on_delete=OnDelete.cascade)
+    reader = ForeignKey(User, index=True, on_delete=OnDelete.cascade)
+    # "<notification id>:<user id>": one row per pair, whatever the race (a unique column; Piccolo has no
+    # composite unique constraints).
+    reader_key = Varchar(length=40, unique=True)
+    read_at = Timestamptz(default=TimestamptzNow())
 
 
 class OutboxMessage(Table):

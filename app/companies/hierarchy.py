@@ -149,10 +149,26 @@ class HierarchyService:
         )
         return int(rows[0]["n"]) > 0
 
-    async def validate_parent(self, company_id: int | None, new_parent_id: int | None, *, unified: bool) -> None:
+    async def require_owner_in_scope(self, code: str, parent_id: int, scope: list[int]) -> CompanyRef:
+        """The account owner a company unified under `parent_id` would use; refused when it lies outside `scope`."""
+        owner = await self.account_owner(parent_id)
+        if owner is None or not await self.within(owner.id, scope):
+            raise RuleViolation(
+                f"{code} would use the Amazon account of {owner.code if owner else 'a company'}, which is outside "
+                "the companies you manage: keep it not unified, or ask an administrator of that account.",
+                code="owner_outside_scope",
+                fields={"unified": "the account owner is outside the companies you manage"},
+            )
+        return owner
+
+    async def validate_parent(
+        self, company_id: int | None, new_parent_id: int | None, *, unified: bool, scope: list[int] | None = None
+    ) -> None:
         """Refuse a placement that breaks a rule: unified without parent, unknown parent, a cycle, depth over 32.
 
-        `company_id` is None for a company about to be created (it has no subtree yet).
+        `company_id` is None for a company about to be created (it has no subtree yet). With a `scope` (the
+        companies a user is limited to), a parent outside it is refused exactly as a parent that does not exist,
+        so that IDs cannot be probed.
         """
         if new_parent_id is None:
             if unified:
@@ -179,14 +195,16 @@ class HierarchyService:
             )
             SELECT (SELECT COUNT(*) FROM up) AS parent_levels,
                    (SELECT COUNT(*) FROM up WHERE id = {{}}) AS cycle,
-                   (SELECT COALESCE(MAX(depth), 0) FROM down) AS subtree_height
+                   (SELECT COALESCE(MAX(depth), 0) FROM down) AS subtree_height,
+                   (SELECT COUNT(*) FROM up WHERE id IN ({_placeholders(len(scope or [0]))})) AS in_scope
             """,
             new_parent_id,
             subject,
             subject,
+            *(scope or [0]),
         )
         facts = rows[0]
-        if facts["parent_levels"] == 0:
+        if facts["parent_levels"] == 0 or (scope is not None and facts["in_scope"] == 0):
             raise RuleViolation(
                 f"Parent company {new_parent_id} does not exist.",
                 code="unknown_parent",

@@ -47,16 +47,19 @@ class CompanyService:
     async def create(self, data: CompanyCreate, actor: Actor, scope: list[int] | None = None) -> Company:
         """Create a company (and its default settings) where the hierarchy rules allow it.
 
-        A user limited to some companies creates only below them.
+        A user limited to some companies creates only below them, and a unified company only where its account
+        owner is one of them too.
         """
-        if scope is not None and (data.parent_id is None or not await self.hierarchy.within(data.parent_id, scope)):
+        if scope is not None and data.parent_id is None:
             raise RuleViolation(
                 "You may only create companies below the companies you manage.",
                 code="outside_scope",
                 fields={"parentId": "choose one of your companies"},
             )
         async with write_transaction(CompanyTable._meta.db):
-            await self.hierarchy.validate_parent(None, data.parent_id, unified=data.unified)
+            await self.hierarchy.validate_parent(None, data.parent_id, unified=data.unified, scope=scope)
+            if scope is not None and data.unified and data.parent_id is not None:
+                await self.hierarchy.require_owner_in_scope(data.code, data.parent_id, scope)
             if await CompanyTable.exists().where(CompanyTable.code == data.code):
                 raise Conflict(f"Company code {data.code} is taken.", code="code_taken", fields={"code": "taken"})
             now = self.clock.now()

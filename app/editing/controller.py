@@ -59,7 +59,7 @@ class EditController(Controller):
         data: JSONBody[SettingsChanges],
     ) -> Draft:
         """Change fields of your draft; each field is checked at once."""
-        return await services.edits.change(edit_id, data, actor_of(request))
+        return await services.edits.change(edit_id, data, actor_of(request), request.user.company_scope)
 
     @delete(
         "/edits/{edit_id:uuid}", operation_id="cancelEdit", status_code=204, responses=error_responses(404, 410, 415)
@@ -87,7 +87,9 @@ class EditController(Controller):
         data: JSONBody[SaveRequest | None] = None,
     ) -> Response[AmazonSettings]:
         """Save the draft in one transaction; needs If-Match with the version the draft started from."""
-        result = await services.edits.save(edit_id, if_match, data or SaveRequest(), actor_of(request))
+        result = await services.edits.save(
+            edit_id, if_match, data or SaveRequest(), actor_of(request), request.user.company_scope
+        )
         return Response(result, headers=etag(result.version))
 
     @post(

@@ -39,10 +39,12 @@ class DraftRules:
         changes: SettingsChanges,
         grant_regions: set[Region],
         current: dict[str, Any] | None = None,
+        scope: list[int] | None = None,
     ) -> Evaluation:
         """What Save would store; raises BadInput/RuleViolation naming the field when a rule breaks.
 
-        `current` is the company's settings row when the caller has read it already.
+        `current` is the company's settings row when the caller has read it already. `scope` is the companies the
+        user is limited to (None: all): a new parent and the account owner a move resolves to must lie inside it.
         """
         if current is None:
             rows = await self.settings.rows([company_id])
@@ -57,10 +59,21 @@ class DraftRules:
         unified = bool(_pick(changes.unified, stored_unified))
         placement_changed = parent != stored_parent or unified != stored_unified
         if placement_changed:
-            await self.hierarchy.validate_parent(company_id, parent, unified=unified)
+            if scope is not None and parent is None:
+                raise RuleViolation(
+                    "You may only place companies below the companies you manage.",
+                    code="outside_scope",
+                    fields={"parentId": "choose one of your companies"},
+                )
+            await self.hierarchy.validate_parent(
+                company_id, parent, unified=unified, scope=scope if parent != stored_parent else None
+            )
         owner = CompanyRef(id=company_id, code=code)
         if unified and parent is not None:
-            owner = await self.hierarchy.account_owner(parent) or owner
+            if placement_changed and scope is not None:
+                owner = await self.hierarchy.require_owner_in_scope(code, parent, scope)
+            else:
+                owner = await self.hierarchy.account_owner(parent) or owner
         is_owner = owner.id == company_id
         warnings: list[Warning] = []
 

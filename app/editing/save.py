@@ -79,8 +79,18 @@ class SaveTransaction:
         self.drafts = drafts
         self.listeners: list[SaveListener] = []
 
-    async def run(self, edit_id: uuid.UUID, if_match: str | None, request: SaveRequest, actor: Actor) -> AmazonSettings:
-        """Apply the draft in one transaction: version check, fields, grants, audit, close the draft."""
+    async def run(
+        self,
+        edit_id: uuid.UUID,
+        if_match: str | None,
+        request: SaveRequest,
+        actor: Actor,
+        scope: list[int] | None = None,
+    ) -> AmazonSettings:
+        """Apply the draft in one transaction: version check, fields, grants, audit, close the draft.
+
+        Every rule is checked again, with the user's scope as it is now (it may have shrunk since the draft began).
+        """
         expected = parse_if_match(if_match)
         async with write_transaction(EditSession._meta.db):
             row = await self.drafts.load_open(edit_id, actor)
@@ -98,7 +108,7 @@ class SaveTransaction:
             changes = CHANGES.decode(row["changes"])
             grants = await self.drafts.grants(edit_id)
             evaluation = await self.rules.evaluate(
-                company_id, changes, {Region(g["region"]) for g in grants}, current=current
+                company_id, changes, {Region(g["region"]) for g in grants}, current=current, scope=scope
             )
             unconfirmed = [
                 g["region"] for g in grants if g["seller_changed"] and g["region"] not in request.confirm_seller_change

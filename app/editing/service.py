@@ -90,12 +90,19 @@ class EditService:
 
     # -- change / cancel --------------------------------------------------------------------------------------
 
-    async def change(self, edit_id: uuid.UUID, changes: SettingsChanges, actor: Actor) -> Draft:
-        """Merge changes into the draft after checking every rule; a refused change leaves the draft as it was."""
+    async def change(
+        self, edit_id: uuid.UUID, changes: SettingsChanges, actor: Actor, scope: list[int] | None = None
+    ) -> Draft:
+        """Merge changes into the draft after checking every rule; a refused change leaves the draft as it was.
+
+        `scope`: the companies the user is limited to (None: all); a placement must stay inside it.
+        """
         async with write_transaction(EditSession._meta.db):
             row = await self.drafts.load_open(edit_id, actor)
             merged = merge(CHANGES.decode(row["changes"]), changes)
-            evaluation = await self.rules.evaluate(row["company"], merged, await self.drafts.grant_regions(edit_id))
+            evaluation = await self.rules.evaluate(
+                row["company"], merged, await self.drafts.grant_regions(edit_id), scope=scope
+            )
             merged = without_unchanged(merged, evaluation)
             await self.drafts.touch(edit_id, {EditSession.changes: msgspec.json.encode(merged).decode()})
             row = (await EditSession.select().where(EditSession.id == edit_id))[0]
@@ -147,10 +154,12 @@ class EditService:
         access_token: str | None,
         access_token_expires_at: datetime | None,
         obtained_at: datetime,
+        expected_selling_partner_id: str | None = None,
     ) -> PendingGrant:
         """Put a token obtained from Amazon into an open draft (replacing an earlier one for the region).
 
-        The grant is flagged `seller_changed` when the stored connection belongs to another selling partner.
+        The grant is flagged `seller_changed` when the stored connection belongs to another selling partner, or when
+        the flow expected another one (a renewal Amazon started for a named seller).
         """
         edit_id = uuid.UUID(str(edit_id))
         async with write_transaction(EditSession._meta.db):
@@ -163,7 +172,7 @@ class EditService:
             stored = (await self.connections.rows_for_owners([company_id]))[company_id].get(region)
             seller_changed = bool(
                 stored and stored.get("refresh_token") and stored["selling_partner_id"] != selling_partner_id
-            )
+            ) or (expected_selling_partner_id is not None and expected_selling_partner_id != selling_partner_id)
             await GrantTable.delete().where((GrantTable.edit == edit_id) & (GrantTable.region == region.value))
             await GrantTable.insert(
                 GrantTable(
@@ -188,10 +197,15 @@ class EditService:
         )
 
     async def save(
-        self, edit_id: uuid.UUID, if_match: str | None, request: SaveRequest, actor: Actor
+        self,
+        edit_id: uuid.UUID,
+        if_match: str | None,
+        request: SaveRequest,
+        actor: Actor,
+        scope: list[int] | None = None,
     ) -> AmazonSettings:
-        """Apply the draft in one transaction (see SaveTransaction)."""
-        return await self.saving.run(edit_id, if_match, request, actor)
+        """Apply the draft in one transaction (see SaveTransaction); the placement is checked against `scope` again."""
+        return await self.saving.run(edit_id, if_match, request, actor, scope)
 
     async def _view(self, row: dict[str, Any], actor: Actor) -> Draft:
         changes = CHANGES.decode(row["changes"])

@@ -19,6 +19,8 @@ PREFIX = "enc1:"
 KEY_ID_LENGTH = 8
 # Where the key ID sits in a stored value, for SQL's 1-based substr(): after "enc1:".
 KEY_ID_SQL_START = len(PREFIX) + 1
+# Where earlier versions kept a local run's generated key: inside var/, beside the database.
+LEGACY_KEY_FILE_NAME = "secret-keys"
 
 
 class SecretError(Exception):
@@ -87,13 +89,64 @@ class Keyring:
         return value[len(PREFIX) : len(PREFIX) + KEY_ID_LENGTH]
 
 
-def load_keyring(configured: str | None, key_file: Path) -> Keyring:
-    """Keys from SECRET_KEYS; without it, a key file under var/ that is created on first use (local runs)."""
+def load_keyring(configured: str | None, key_file: Path, *, legacy_key_file: Path | None = None) -> Keyring:
+    """Keys from SECRET_KEYS; without it, a key file outside var/ that is created on first use (local runs).
+
+    A key file that earlier versions kept at `legacy_key_file` (var/secret-keys, beside the database, so that a copy
+    of var/ was a copy of the key) is moved into `key_file` first, so that nothing stored becomes unreadable.
+    """
     if configured:
         return Keyring(parse_keys(configured))
+    if legacy_key_file is not None and legacy_key_file.exists():
+        _move_legacy_key_file(legacy_key_file, key_file)
     if not key_file.exists():
-        key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(new_key() + "\n")
+        _create_private_file(key_file, new_key() + "\n")
     return Keyring(parse_keys(key_file.read_text()))
+
+
+def _move_legacy_key_file(legacy: Path, key_file: Path) -> None:
+    """The legacy file's keys join the key file's (after its own, so they only decrypt), then the legacy file goes."""
+    legacy_keys = parse_keys(legacy.read_text())
+    if not _create_private_file(key_file, _key_text(legacy_keys)):
+        # A key file exists already (another process moved it a moment ago, or var/ was restored from a backup):
+        # keep its keys first and add those it lacks.
+        keys = parse_keys(key_file.read_text())
+        missing = [k for k in legacy_keys if k not in keys]
+        if missing:
+            _replace_private_file(key_file, _key_text(keys + missing))
+    legacy.unlink(missing_ok=True)
+
+
+def _key_text(keys: list[bytes]) -> str:
+    return ",".join(base64.urlsafe_b64encode(k).decode().rstrip("=") for k in keys) + "\n"
+
+
+def _create_private_file(path: Path, text: str) -> bool:
+    """Write `path` (0600, in a 0700 directory) unless it exists; False when it does. Readers never see it half-written.
+
+    The text goes to a private temporary file that is then hard-linked into place: the link fails when another
+    process (the web server and a worker start together) created the file first, and then that one is used.
+    """
+    temporary = _write_temporary(path, text)
+    try:
+        os.link(temporary, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        temporary.unlink()
+
+
+def _replace_private_file(path: Path, text: str) -> None:
+    os.replace(_write_temporary(path, text), path)
+
+
+def _write_temporary(path: Path, text: str) -> Path:
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    temporary = path.with_name(f".{path.name}.{secrets.token_hex(8)}.tmp")
+    fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(text)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return temporary

@@ -21,12 +21,19 @@ def origin_of(url: str) -> str:
 
 
 class RequestSafetyMiddleware(ASGIMiddleware):
-    """Refuses cross-site unsafe requests (Origin, Sec-Fetch-Site) and non-JSON bodies on the API."""
+    """Refuses cross-site unsafe requests (Origin, Sec-Fetch-Site) and non-JSON bodies under the given path prefixes.
+
+    The ERP guards its API (/api/); the Amazon simulator guards its admin API (/_admin/) with the same rules. Besides
+    the request's own origin, the origins in the app's `state.allowed_origins` (if it has any) are accepted.
+    """
 
     scopes = (ScopeType.HTTP,)
 
+    def __init__(self, path_prefixes: tuple[str, ...] = ("/api/",)) -> None:
+        self.path_prefixes = path_prefixes
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
-        if scope.get("method") in UNSAFE and scope["path"].startswith("/api/"):
+        if scope.get("method") in UNSAFE and scope["path"].startswith(self.path_prefixes):
             headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
             self._check_origin(scope, headers)
             self._check_body_type(headers)
@@ -40,7 +47,7 @@ class RequestSafetyMiddleware(ASGIMiddleware):
         if origin is None:
             return
         own = f"{scope.get('scheme', 'http')}://{headers.get('host', '')}".lower()
-        allowed = scope["app"].state.allowed_origins
+        allowed = scope["app"].state.get("allowed_origins", frozenset())
         if origin.lower() not in allowed and origin.lower() != own:
             raise PermissionDenied(f"Requests from {origin[:100]} are not accepted.", code="cross_site")
 

@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from tests.benchmarks.dataset import MAX_CHAIN, SPIN_OFF_AT, SPIN_OFF_CHAINS
 from tests.benchmarks.markdown import micros, millis, table, verdict
 from tests.benchmarks.measure import Stats
+from tests.benchmarks.sign_ins import SignInsResults
+from tests.benchmarks.sign_ins_report import render_sign_ins
 from tests.benchmarks.suite import SAMPLES_PER_DEPTH, RunResults, SaveResults, depth_label
 from tests.benchmarks.workers import WorkersResults
 from tests.benchmarks.workers_report import render_workers
@@ -154,7 +156,12 @@ def render_hierarchy(results: RunResults) -> list[str]:
     ]
 
 
-def render(hierarchy: RunResults | None, workers: WorkersResults | None, env: Environment) -> str:
+def render(
+    hierarchy: RunResults | None,
+    workers: WorkersResults | None,
+    env: Environment,
+    sign_ins: SignInsResults | None = None,
+) -> str:
     """The whole report: the parts that ran."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -168,4 +175,6 @@ def render(hierarchy: RunResults | None, workers: WorkersResults | None, env: En
         lines += render_hierarchy(hierarchy)
     if workers is not None:
         lines += render_workers(workers)
+    if sign_ins is not None:
+        lines += render_sign_ins(sign_ins)
     return "\n".join(lines)

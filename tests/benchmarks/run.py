@@ -17,8 +17,13 @@ Then the Workers part (tests/benchmarks/workers.py), on the same database, with 
 5. getPurchaseOrders calls per second with the token acquired per call vs a fixed token (target: ratio ≥ 0.9);
 6. `ReminderService.run()` over 100,000 connected owners, first and second run.
 
+Then the Sign-ins part (tests/benchmarks/sign_ins.py), with production argon2 parameters (time cost 3, 64 MiB):
+
+7. `GET /api/companies/{id}/amazon` alone and during waves of 50 concurrent sign-ins, with argon2 in threads (the
+   app) and in the event loop (as before), side by side, with the ratio during / alone.
+
 Prints a Markdown report and writes it to var/bench-results.md. Exits 0 even when a target is missed (marked MISSED):
-the figures belong in the README, they are not assertions. `--parts hierarchy` or `--parts workers` runs one part.
+the figures belong in the README, they are not assertions. `--parts hierarchy`, `workers` or `sign-ins` runs some.
 """
 
 from __future__ import annotations
@@ -34,7 +39,7 @@ from typing import Any
 
 from tests.benchmarks import env
 
-PARTS = ("hierarchy", "workers")
+PARTS = ("hierarchy", "workers", "sign-ins")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -55,6 +60,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     workers.add_argument("--local-calls", type=int, default=2000, help="concurrent local stand-in calls per round")
     workers.add_argument("--local-rounds", type=int, default=9, help="rounds of local stand-in calls per variant")
     workers.add_argument("--reminder-connections", type=int, default=100_000, help="connected owners scanned")
+    sign_ins = parser.add_argument_group("sign-ins")
+    sign_ins.add_argument("--wave-size", type=int, default=50, help="concurrent sign-ins per wave")
+    sign_ins.add_argument("--waves", type=int, default=4, help="waves per variant (threads, event loop)")
     return parser.parse_args(argv)
 
 
@@ -70,9 +78,9 @@ async def engine_description() -> str:
     return f"PostgreSQL {rows[0]['server_version'].split()[0]}"
 
 
-async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, str]:
+async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, Any, str]:
     """Run the chosen parts; returns their results (None when not run) and the engine description."""
-    from tests.benchmarks import suite, workers
+    from tests.benchmarks import sign_ins, suite, workers
 
     hierarchy = None
     if "hierarchy" in args.parts:
@@ -97,7 +105,12 @@ async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, str
             reminder_connections=args.reminder_connections,
         )
         worker_results = await workers.run(worker_config, simulator, fresh_database=hierarchy is None)
-    return hierarchy, worker_results, await engine_description()
+    sign_in_results = None
+    if "sign-ins" in args.parts:
+        sign_in_config = sign_ins.SignInsConfig(wave_size=args.wave_size, waves=args.waves)
+        fresh = hierarchy is None and worker_results is None
+        sign_in_results = await sign_ins.run(sign_in_config, fresh_database=fresh)
+    return hierarchy, worker_results, sign_in_results, await engine_description()
 
 
 def write_report(text: str, path: Path) -> None:
@@ -119,7 +132,7 @@ def main(argv: list[str] | None = None) -> None:
 
                 simulator = stack.enter_context(running(env.PUBLIC_URL))
                 env.use_simulator(simulator.url)
-            hierarchy, workers, engine = asyncio.run(bench(args, simulator))
+            hierarchy, workers, sign_ins, engine = asyncio.run(bench(args, simulator))
     finally:
         from app.lib.redis import stop_embedded_server
 
@@ -127,7 +140,8 @@ def main(argv: list[str] | None = None) -> None:
         shutil.rmtree(tmp, ignore_errors=True)
     from tests.benchmarks.report import Environment, render
 
-    text = render(hierarchy, workers, Environment(engine=engine, runtime_seconds=time.perf_counter() - started))
+    environment = Environment(engine=engine, runtime_seconds=time.perf_counter() - started)
+    text = render(hierarchy, workers, environment, sign_ins)
     print(text)
     write_report(text, env.RESULTS_FILE)
     print(f"# written to {env.RESULTS_FILE.relative_to(env.PROJECT_ROOT)}")

@@ -87,6 +87,7 @@ async def test_schemathesis_finds_no_failure(
                 stderr=STDOUT,
             )
             output_bytes, _ = await asyncio.wait_for(fuzzer.communicate(), timeout=900)
+            deep_json = await _send_deeply_nested_json_everywhere(base)
         finally:
             server.terminate()
             await server.wait()
@@ -99,3 +100,40 @@ async def test_schemathesis_finds_no_failure(
     assert fuzzer.returncode == 0, output[-6000:] + server_output.decode()[-3000:]
     assert cases is not None, output[-3000:]
     assert int(cases.group(1).replace(",", "")) > 500
+    # Schemathesis reached the Amazon pages too (they are in the schema): the server's access log shows them.
+    for request_line in ("GET /oauth/amazon/callback", "GET /oauth/amazon/login", "POST /oauth/amazon/login"):
+        assert request_line in server_output.decode(), request_line
+    # Every operation with a JSON body (login, create company, change, save, users, app credentials) refused it.
+    assert len(deep_json) >= 6, deep_json
+    assert set(deep_json.values()) == {400}, deep_json
+
+
+async def _send_deeply_nested_json_everywhere(base: str) -> dict[str, int]:
+    """Every operation that takes a JSON body, sent a body nested 1,000 and 100,000 deep: the status of each
+    (the worse of the two), signed in as the fuzz admin with real IDs where the path needs them."""
+    async with httpx.AsyncClient(base_url=base, timeout=30) as client:
+        schema = (await client.get("/schema/openapi.json")).json()
+        login = await client.post(
+            "/api/auth/login", json={"username": os.environ.get("FUZZ_USERNAME", "fuzz"), "password": PASSWORD}
+        )
+        client.headers["X-CSRF-Token"] = login.json()["csrfToken"]
+        companies = (await client.get("/api/companies")).json()["items"]
+        draft = (await client.post(f"/api/companies/{companies[0]['id']}/amazon/edits")).json()
+        values = {"company_id": str(companies[0]["id"]), "edit_id": draft["id"], "region": "NA"}
+        values |= {"account_type": "seller", "environment": "production", "notification_id": "1", "user_id": "1"}
+        answers: dict[str, int] = {}
+        for path, operations in schema["paths"].items():
+            for method, operation in operations.items():
+                content = operation.get("requestBody", {}).get("content", {})
+                if "application/json" not in content or operation.get("operationId") == "logout":
+                    continue
+                url = re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], path)
+                statuses = []
+                for depth in (1_000, 100_000):
+                    body = "[" * depth + "]" * depth
+                    response = await client.request(
+                        method, url, content=body, headers={"Content-Type": "application/json"}
+                    )
+                    statuses.append(response.status_code)
+                answers[f"{method.upper()} {path}"] = max(statuses)
+        return answers

@@ -435,6 +435,41 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/oauth/amazon/callback": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Callback */
+    get: operations["amazonCallback"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/amazon/login": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Login */
+    get: operations["amazonLogin"];
+    put?: never;
+    /** ContinueLogin */
+    post: operations["continueAmazonLogin"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -591,6 +626,7 @@ export interface components {
       verdict:
         | "ok"
         | "reauthorization_required"
+        | "token_unreadable"
         | "app_credentials_invalid"
         | "wrong_region_or_role"
         | "amazon_unavailable";
@@ -808,6 +844,17 @@ export interface components {
       region: components["schemas"]["Region"];
       status: components["schemas"]["ConnectionStatus"];
       daysLeft?: number | null;
+    };
+    /** RenewalConfirmation */
+    RenewalConfirmation: {
+      /** @default  */
+      amazon_callback_uri: string;
+      /** @default  */
+      amazon_state: string;
+      /** @default  */
+      selling_partner_id: string;
+      /** @default  */
+      csrf_token: string;
     };
     /** SaveRequest */
     SaveRequest: {
@@ -3152,6 +3199,292 @@ export interface operations {
         };
         content: {
           "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  amazonCallback: {
+    parameters: {
+      query?: {
+        state?: string | null;
+        selling_partner_id?: string | null;
+        spapi_oauth_code?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No company in your scope is connected to this selling partner */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Several companies use the selling partner, or the company is a unified member */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The draft the token was meant for is no longer open */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A rule of the draft or the app credentials prevents it */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many token actions */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Amazon refused the code */
+      502: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Amazon is unavailable */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Amazon did not answer in time */
+      504: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  amazonLogin: {
+    parameters: {
+      query?: {
+        amazon_callback_uri?: string | null;
+        amazon_state?: string | null;
+        selling_partner_id?: string | null;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": unknown;
+        };
+      };
+      /** @description Not signed in: to the sign-in page, then back here */
+      302: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not an admin, or the confirmation did not come from this site with the session's CSRF token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No company in your scope is connected to this selling partner */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Several companies use the selling partner, or the company is a unified member */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A rule of the draft or the app credentials prevents it */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many token actions */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  continueAmazonLogin: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["RenewalConfirmation"];
+      };
+    };
+    responses: {
+      /** @description Object moved -- see Method and URL list */
+      303: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": unknown;
+        };
+      };
+      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not signed in */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Not an admin, or the confirmation did not come from this site with the session's CSRF token */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description No company in your scope is connected to this selling partner */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Several companies use the selling partner, or the company is a unified member */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The draft the token was meant for is no longer open */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A rule of the draft or the app credentials prevents it */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Too many token actions */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
         };
       };
     };

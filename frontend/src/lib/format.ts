@@ -61,6 +61,7 @@ export const VERDICT_TEXT: Record<Verdict, string> = {
   ok: "Connection OK",
   reauthorization_required: "Re-authorization required",
   app_credentials_invalid: "App credentials refused",
+  token_unreadable: "Stored token unreadable",
   wrong_region_or_role: "Wrong region or role",
   amazon_unavailable: "Amazon unavailable",
 };

@@ -122,6 +122,13 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
     ),
     "GET /oauth/amazon/callback": ("GET", "/oauth/amazon/callback", None, dict.fromkeys(CALLERS, 400)),
     "GET /oauth/amazon/login": ("GET", "/oauth/amazon/login", None, dict.fromkeys(CALLERS, 400)),
+    # The renewal's confirmation: a signed-in form POST; without the form's CSRF token it is refused.
+    "POST /oauth/amazon/login": (
+        "POST",
+        "/oauth/amazon/login",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 403, "scoped": 403},
+    ),
     "GET /api/integration-credentials": (
         "GET",
         "/api/integration-credentials",

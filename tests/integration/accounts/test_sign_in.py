@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import timedelta
+from typing import Any
+
+import pytest
 
 from app.lib.clock import MovableClock
 from app.services import Services
@@ -111,3 +115,37 @@ async def test_a_deactivated_user_loses_their_session(admin: Browser, services: 
     await User.update({User.is_active: False}).where(User.username == "ada")
 
     assert (await admin.get("/api/auth/me")).status_code == 401
+
+
+class _ThreadRecordingHasher:
+    """Wraps the app's argon2 hasher and notes which thread every hash and check runs in."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.threads: list[int] = []
+
+    def hash(self, password: str) -> str:
+        self.threads.append(threading.get_ident())
+        result: str = self.inner.hash(password)
+        return result
+
+    def verify(self, stored_hash: str, password: str) -> bool:
+        self.threads.append(threading.get_ident())
+        result: bool = self.inner.verify(stored_hash, password)
+        return result
+
+
+async def test_passwords_are_hashed_and_checked_outside_the_event_loop(
+    browser_factory: BrowserFactory, services: Services, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    recorder = _ThreadRecordingHasher(services.accounts.hasher)
+    monkeypatch.setattr(services.accounts, "hasher", recorder)
+    client = await browser_factory(None)
+
+    await services.accounts.create_user("kim", PASSWORD, "viewer")
+    right = await client.post("/api/auth/login", json={"username": "kim", "password": PASSWORD})
+    wrong = await client.post("/api/auth/login", json={"username": "kim", "password": "nope"})
+
+    assert (right.status_code, wrong.status_code) == (200, 401)
+    assert len(recorder.threads) == 3
+    assert threading.get_ident() not in recorder.threads

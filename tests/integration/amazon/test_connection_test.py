@@ -6,8 +6,11 @@ from typing import Any
 
 import pytest
 
+from app.amazon.regions import Region
 from app.amazon.tables import AmazonConnection
+from app.amazon.tokens import ReauthorizationRequired
 from app.amazon_sim.seed import SELLER_APP
+from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator
 from tests.fixtures import Browser, BrowserFactory
 from tests.helpers import connection, create_company, save, settings_of
@@ -210,3 +213,31 @@ async def test_token_actions_are_limited_per_user(admin: Browser, amazon: Amazon
     limited = await admin.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")
     assert limited.status_code == 429
     assert int(limited.headers["retry-after"]) > 0
+
+
+async def test_a_token_copied_from_another_connection_is_reported_unreadable_not_a_crash(
+    admin: Browser, amazon: AmazonSimulator, services: Services
+) -> None:
+    ids = await _connected(admin, amazon)
+    jp = await create_company(admin, "JP-01")
+    await save(admin, await get_token(admin, amazon, jp["id"], "NA", "A2SIMNASELLER2"))
+    # Someone with database access copies US-01's sealed token into JP-01's row: it is bound to US-01's row.
+    us_row = await AmazonConnection.select().where(AmazonConnection.company == ids["us"]).first()
+    assert us_row is not None
+    await AmazonConnection.update({AmazonConnection.refresh_token: us_row["refresh_token"]}).where(
+        AmazonConnection.company == jp["id"]
+    )
+    refreshes = (await amazon.counters()).get("lwa.refresh_token", 0)
+
+    result = await _test(admin, jp["id"])
+    shown = connection(await settings_of(admin, jp["id"]), "NA")
+    with pytest.raises(ReauthorizationRequired):
+        await services.tokens.access_token(jp["id"], Region.NA)
+
+    assert result["verdict"] == "token_unreadable"
+    assert "cannot be read" in result["message"]
+    assert "Get Selling Partner API token" in result["action"]
+    assert shown["status"] == "reauthorization_required"
+    assert shown["lastErrorCode"] == "token_unreadable"
+    assert (await amazon.counters()).get("lwa.refresh_token", 0) == refreshes  # nothing was sent to Amazon
+    assert (await _test(admin, ids["us"]))["verdict"] == "ok"  # the original row is untouched

@@ -6,6 +6,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 
+from app.amazon.tables import OAuthFlow
 from app.editing.tables import PendingGrant
 from tests.amazon_browser import local, read_form, submit
 from tests.amazon_sim_admin import AmazonSimulator
@@ -25,13 +26,24 @@ async def _reauthorize_at_amazon(amazon: AmazonSimulator, seller: str) -> str:
     return location
 
 
+async def confirm(browser: Browser, page: str, **changed: str) -> httpx.Response:
+    """Press the confirmation page's button: a POST of its form (with the session's CSRF token)."""
+    form = read_form(page)
+    assert form.action == "/oauth/amazon/login"
+    return await browser.post(form.action, data={**form.fields, **changed})
+
+
 async def test_renewal_from_seller_central_puts_the_token_into_a_draft(admin: Browser, amazon: AmazonSimulator) -> None:
     us = await create_company(admin, "US-01")
     await save(admin, await get_token(admin, amazon, us["id"], "NA", "A1SIMNASELLER1"))
 
     login_uri = await _reauthorize_at_amazon(amazon, "A1SIMNASELLER1")
-    ours = await admin.get(local(login_uri))
-    assert ours.status_code == 302, ours.text
+    question = await admin.get(local(login_uri))
+    assert question.status_code == 200, question.text
+    assert "Continue renewing the Amazon authorization of US-01 for NA?" in question.text
+    assert await OAuthFlow.count().where(OAuthFlow.origin == "seller_central") == 0  # the GET wrote nothing
+    ours = await confirm(admin, question.text)
+    assert ours.status_code == 303, ours.text
     async with httpx.AsyncClient(timeout=30) as browser:
         page = await browser.get(ours.headers["location"])
         back = await submit(browser, str(page.url), page.text, "A1SIMNASELLER1")

@@ -229,11 +229,11 @@ async def test_a_token_waiting_in_a_draft_that_closes_soon_is_announced_once(
     ctx = {"services": services, "job_try": 1}
 
     await expire_idle_drafts(ctx)
-    early = (await services.notifications.page(None, unread_only=False, limit=10, offset=0)).items
+    early = (await services.notifications.page(None, 0, unread_only=False, limit=10, offset=0)).items
     clock.advance(timedelta(hours=1, minutes=40))
     await expire_idle_drafts(ctx)
     await expire_idle_drafts(ctx)
-    notes = (await services.notifications.page(None, unread_only=False, limit=10, offset=0)).items
+    notes = (await services.notifications.page(None, 0, unread_only=False, limit=10, offset=0)).items
 
     assert early == []
     assert [n.title for n in notes] == ["A new NA token for US-01 is waiting for Save"]

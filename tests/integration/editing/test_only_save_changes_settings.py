@@ -89,6 +89,7 @@ async def test_every_route_but_save_leaves_stored_settings_unchanged(
         ),
         "GET /oauth/amazon/callback": lambda: admin.get("/oauth/amazon/callback", params={"state": "x"}),
         "GET /oauth/amazon/login": lambda: admin.get("/oauth/amazon/login"),
+        "POST /oauth/amazon/login": lambda: admin.post("/oauth/amazon/login", data={}),
         "GET /api/integration-credentials": lambda: admin.get("/api/integration-credentials"),
         "GET /api/notifications": lambda: admin.get("/api/notifications"),
         "POST /api/notifications/{notification_id:int}/read": lambda: admin.post("/api/notifications/1/read"),

@@ -41,6 +41,24 @@ describe("signing in", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent("Wrong username or password.");
   });
 
+  it("shows a refused sign-in with the wait the server states", async () => {
+    fakeApi({
+      "POST /api/auth/login": reply(429, {
+        error: "too_many_requests",
+        message: "Too many failed sign-ins for this user; try again in 16 s.",
+        fields: {},
+      }),
+    });
+    renderApp("/login");
+    await userEvent.type(screen.getByLabelText("Username"), "admin");
+    await userEvent.type(screen.getByLabelText("Password"), "secret");
+    await userEvent.click(screen.getByRole("button", { name: "Sign in" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Too many failed sign-ins for this user; try again in 16 s.",
+    );
+    expect(screen.getByRole("button", { name: "Sign in" })).toBeEnabled();
+  });
+
   it("only goes back to paths on this site", () => {
     expect(safeNext("/companies/2/amazon?edit=abc")).toBe("/companies/2/amazon?edit=abc");
     expect(safeNext("//evil.example/x")).toBe("/companies");

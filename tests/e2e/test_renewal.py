@@ -1,0 +1,90 @@
+"""Renewal started at Amazon, in Chromium: the Log-in URI asks first, its button goes on, another site gets nowhere."""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.conftest import OpenPage, Screens
+from tests.e2e.stack import Stack
+from tests.e2e.test_settings_page import consent_at_amazon, get_token_in_popup, open_company
+
+SELLER = "A1SIMJPSELLER1"
+ATTACKER_SITE = "https://attacker.example"
+
+
+def _reauthorize_url(stack: Stack) -> str:
+    """Seller Central → Manage Your Apps → Re-Authorize, for JP-01's seller."""
+    query = urlencode({"application_id": "amzn1.sp.solution.sim-seller-app", "selling_partner_id": SELLER})
+    return f"{stack.simulator}/central/sellercentral.amazon.co.jp/apps/manage/reauthorize?{query}"
+
+
+def _open_drafts(page: Page, code: str) -> list[object]:
+    companies = page.request.get("/api/companies", params={"q": code}).json()["items"]
+    company_id = next(c["id"] for c in companies if c["code"] == code)
+    return list(page.request.get(f"/api/companies/{company_id}/amazon").json()["openEdits"])
+
+
+def _connect_jp(admin: Page) -> None:
+    open_company(admin, "JP-01")
+    admin.get_by_role("button", name="Edit").click()
+    get_token_in_popup(admin, "FE", SELLER)
+    expect(admin.get_by_text(re.compile(r"New token for FE \(seller A1SIMJPSELLER1\)"))).to_be_visible()
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.get_by_role("button", name="Edit")).to_be_visible()
+
+
+def test_renewal_from_seller_central_asks_then_continues_at_amazon_and_waits_in_the_draft(
+    open_page: OpenPage, stack: Stack, screens: Screens
+) -> None:
+    admin = open_page("admin")
+    _connect_jp(admin)
+
+    admin.goto(_reauthorize_url(stack))
+    expect(
+        admin.get_by_role("heading", name="Continue renewing the Amazon authorization of JP-01 for FE?")
+    ).to_be_visible()
+    screens(admin, "confirm-renewal")
+    assert _open_drafts(admin, "JP-01") == []  # asking wrote nothing
+    admin.get_by_role("button", name="Continue at Amazon").click()
+    consent_at_amazon(admin)
+
+    expect(admin.get_by_text(re.compile(r"New token for FE \(seller A1SIMJPSELLER1\)"))).to_be_visible()
+    screens(admin, "renewed-token-in-draft")
+    admin.get_by_role("button", name="Save").click()
+    expect(admin.get_by_role("button", name="Edit")).to_be_visible()
+    expect(admin.get_by_role("region", name="FE credentials")).to_contain_text(re.compile("active", re.IGNORECASE))
+
+
+def test_another_site_can_neither_open_a_draft_by_a_link_nor_post_the_confirmation(
+    open_page: OpenPage, stack: Stack, screens: Screens
+) -> None:
+    admin = open_page("admin")
+    _connect_jp(admin)
+    login_uri = admin.request.get(_reauthorize_url(stack), max_redirects=0).headers["location"]
+    fields = dict(re.findall(r'name="(\w+)" value="([^"]*)"', admin.request.get(login_uri).text()))
+    forged = "".join(f'<input type="hidden" name="{k}" value="{v}">' for k, v in fields.items() if k != "csrf_token")
+    # A page on another site: a link to our Log-in URI, and a form that posts the confirmation on its own.
+    admin.context.route(
+        f"{ATTACKER_SITE}/**",
+        lambda route: route.fulfill(
+            content_type="text/html",
+            body=f'<a href="{login_uri}">win a prize</a>'
+            f'<form id=f method=post action="{stack.base_url}/oauth/amazon/login">{forged}'
+            '<input type="hidden" name="csrf_token" value="guessed"><button>go</button></form>',
+        ),
+    )
+
+    admin.goto(f"{ATTACKER_SITE}/link")
+    admin.get_by_role("link", name="win a prize").click()
+    expect(admin.get_by_role("heading", name=re.compile("Continue renewing"))).to_be_visible()
+    drafts_after_link = _open_drafts(admin, "JP-01")
+    admin.goto(f"{ATTACKER_SITE}/form")
+    admin.get_by_role("button", name="go").click()
+    expect(admin.get_by_role("heading", name=re.compile("Sign in first|Request refused"))).to_be_visible()
+    screens(admin, "cross-site-post-refused")
+
+    assert drafts_after_link == []
+    assert _open_drafts(admin, "JP-01") == []
