@@ -18,7 +18,7 @@ from app.amazon_sim.seed import SELLER_APP
 from app.config import PROJECT_ROOT
 from app.lib.logs import RedactUrlQueries, redact_urls
 from tests.amazon_browser import read_form
-from tests.integration.test_simulator_exposure import (
+from tests.server_process import (
     cli,
     running_server,
     server_environment,

@@ -12,7 +12,7 @@ from app.amazon_sim.seed import SELLER_APP
 from app.config import Settings, load_settings
 from app.lib.crypto import Keyring, load_keyring, new_key, parse_keys
 from app.secrets import credentials_context
-from tests.integration.test_simulator_exposure import cli, running_server, server_environment, stopping_redis
+from tests.server_process import cli, running_server, server_environment, stopping_redis
 
 
 def _only_key_file(data_home: Path) -> Path:
