@@ -61,7 +61,7 @@ format: install
 	$(VENV)/bin/ruff format $(SOURCES)
 
 test: lint frontend
-	$(VENV)/bin/pytest tests/unit tests/integration
+	$(VENV)/bin/pytest tests/unit tests/integration tests/faults
 	cd frontend && npm test
 	$(VENV)/bin/pytest tests/e2e
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Start (or stop) a throw-away PostgreSQL for the tests: a non-root user, data in a temporary folder, loopback only.
-# Usage: .ci/postgres.sh start|stop   — `start` prints the DATABASE_URL to use.
+# Usage: .ci/postgres.sh start|stop|restart   — `start` prints the DATABASE_URL to use.
 set -euo pipefail
 PGBIN=${PGBIN:-$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)}
 PGDATA=${PGDATA:-/tmp/erp-settings-pg}
@@ -34,5 +34,9 @@ case "${1:-start}" in
     ;;
   stop)
     as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast stop >/dev/null 2>&1 || true
+    ;;
+  restart)
+    # What a restart does to clients: every connection cut, new ones refused until the server is back.
+    as_pg "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w restart >/dev/null
     ;;
 esac

@@ -8,7 +8,9 @@ import getpass
 import os
 import secrets
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from rich.progress import Progress
@@ -21,6 +23,9 @@ from app.companies.tables import Company
 from app.config import get_settings
 from app.secrets import count_to_rotate, rotate_keys
 from app.services import Services, running_services
+
+if TYPE_CHECKING:
+    from app.amazon.jobs import QueuedCheck
 
 DEMO_TREE = (
     # code, name, parent code, unified
@@ -121,23 +126,68 @@ async def rotate() -> None:
     print(f"{done} secret(s) re-encrypted; every stored secret now uses key {keyring.current_key_id}")
 
 
-async def check_connections() -> int:
-    """Queue a connection check for every connected account owner and region."""
-    from app.amazon.jobs import check_all_connections
+CHECK_POLL_SECONDS = 0.5
+
+
+async def check_connections(wait: bool, wait_seconds: float) -> int:
+    """Ask for a check of every connected account owner and region, say what that did, and (with `wait`) follow
+    the checks to their verdicts. Returns the exit status: 1 when a followed check failed or did not finish."""
+    from app.amazon.jobs import outcome_counts, queue_connection_checks
 
     async with running_services(get_settings()) as services:
-        return await check_all_connections({"services": services})
+        checks = await queue_connection_checks(services)
+        if not checks:
+            print("no connection to check: no account owner has a Selling Partner API token")
+            return 0
+        counts = outcome_counts([check.outcome for check in checks])
+        print(
+            f"{len(checks)} connection check(s): {counts['queued']} queued, {counts['already_queued']} already "
+            f"queued, {counts['already_running']} already running"
+        )
+        if not wait:
+            return 0
+        return await _follow_checks(services, checks, wait_seconds)
+
+
+async def _follow_checks(services: Services, checks: list[QueuedCheck], wait_seconds: float) -> int:
+    """A progress bar until every check has a verdict (printed as it comes) or `wait_seconds` have passed."""
+    waiting = {check.job_id: check for check in checks}
+    verdicts: dict[str, int] = {}
+    failed = 0
+    deadline = time.monotonic() + wait_seconds
+    with Progress() as progress:
+        bar = progress.add_task("checking connections", total=len(checks))
+        while waiting and time.monotonic() < deadline:
+            for job_id, result in (await services.queue.results(list(waiting))).items():
+                check = waiting.pop(job_id)
+                if result.success:
+                    verdict = str(result.result)
+                    verdicts[verdict] = verdicts.get(verdict, 0) + 1
+                else:
+                    verdict = "check failed: see the worker's log"  # the JSON result keeps no exception
+                    failed += 1
+                progress.console.print(f"{check.company_code:<16} {check.region}  {verdict}")
+                progress.advance(bar)
+            if waiting:
+                await asyncio.sleep(CHECK_POLL_SECONDS)
+    finished = len(checks) - len(waiting)
+    summary = ", ".join(f"{n} {verdict}" for verdict, n in sorted(verdicts.items()))
+    print(f"{finished} of {len(checks)} check(s) finished" + (f": {summary}" if summary else ""))
+    if failed:
+        print(f"{failed} check(s) failed")
+    if waiting:
+        unfinished = ", ".join(f"{c.company_code} {c.region}" for c in waiting.values())
+        print(f"not finished after {wait_seconds:g} s (is a worker running?): {unfinished}")
+    return 1 if failed or waiting else 0
 
 
 def worker() -> None:
-    """An arq worker (with the crons) on REDIS_URL or the embedded Redis under var/."""
-    from arq import run_worker
-
+    """An arq worker (with the crons) on REDIS_URL or the embedded Redis under var/; it outlives Redis outages."""
     from app.lib.logs import configure_logging
-    from app.worker import WorkerSettings, worker_redis_settings
+    from app.worker import run
 
     configure_logging(get_settings().log_level)
-    run_worker(WorkerSettings, redis_settings=worker_redis_settings())  # type: ignore[arg-type]
+    run()
 
 
 def serve() -> None:
@@ -190,7 +240,11 @@ def main(argv: list[str] | None = None) -> None:
     commands.add_parser("seed-demo", help="create the demo companies and users, and print the logins")
     commands.add_parser("worker", help="run a background worker (jobs and crons)")
     commands.add_parser("stop-redis", help="stop the embedded Redis under var/ (make run does this on exit)")
-    commands.add_parser("check-connections", help="queue a connection check for every connection")
+    checks = commands.add_parser("check-connections", help="ask for a connection check of every connection")
+    checks.add_argument("--wait", action="store_true", help="follow the checks and print each verdict")
+    checks.add_argument(
+        "--wait-seconds", type=float, default=600.0, help="with --wait: give up after this long (default 600)"
+    )
     commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key of SECRET_KEYS")
     commands.add_parser(
         "openapi", help="print the HTTP API's OpenAPI document (the frontend client is generated from it)"
@@ -219,7 +273,9 @@ def main(argv: list[str] | None = None) -> None:
 
         stop_embedded_server(get_settings().var_dir)
     elif args.command == "check-connections":
-        print(f"{asyncio.run(check_connections())} connection check(s) queued")
+        status = asyncio.run(check_connections(args.wait, args.wait_seconds))
+        if status:
+            raise SystemExit(status)
     elif args.command == "rotate-keys":
         asyncio.run(rotate())
     elif args.command == "openapi":

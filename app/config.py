@@ -48,6 +48,7 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     password_hash_time_cost: int = 3
     password_hash_memory_kib: int = 65536
     clock_offset_seconds: float = 0.0
+    # At most half the timeout of the jobs that refresh tokens (90 s): `erp-settings worker` refuses more.
     token_lock_timeout_seconds: float = 30.0
     smtp_host: str | None = None
     smtp_port: int = 25

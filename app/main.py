@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from litestar import Litestar, get
+from litestar import Litestar, Response, get
 from litestar.config.compression import CompressionConfig
 from litestar.config.cors import CORSConfig
 from litestar.datastructures import State
@@ -36,11 +37,13 @@ from app.editing.controller import EditController
 from app.frontend import frontend_routes
 from app.lib.clock import Clock
 from app.lib.deps import provide_services
-from app.lib.http import EXCEPTION_HANDLERS, AppRequest
+from app.lib.http import EXCEPTION_HANDLERS, RETRY_AFTER_OUTAGE_SECONDS, AppRequest
 from app.lib.logs import configure_logging
 from app.lib.safety import RequestSafetyMiddleware, origin_of, security_headers
 from app.lib.wire import ErrorBody, Struct
 from app.services import Services, running_services
+
+READY_TIMEOUT_SECONDS = 2.0
 
 
 class Health(Struct):
@@ -60,12 +63,28 @@ async def health() -> Health:
     tags=["health"],
     responses={503: ResponseSpec(data_container=ErrorBody, description="The database or Redis does not answer")},
 )
-async def ready(services: NamedDependency[Services]) -> Health:
-    """Readiness: the database and Redis answer."""
+async def ready(services: NamedDependency[Services]) -> Response[Health | ErrorBody]:
+    """Readiness: the database and Redis answer; a 503 names each that does not."""
     engine: Any = engine_finder()
-    await engine.run_querystring(QueryString("SELECT 1"))
-    await services.redis.client.ping()
-    return Health(status="ok")
+    checks = {
+        "the database": engine.run_querystring(QueryString("SELECT 1")),
+        "Redis": services.redis.client.ping(),
+    }
+    answers = await asyncio.gather(
+        *(asyncio.wait_for(check, READY_TIMEOUT_SECONDS) for check in checks.values()), return_exceptions=True
+    )
+    down = [name for name, answer in zip(checks, answers, strict=True) if isinstance(answer, BaseException)]
+    if not down:
+        return Response(Health(status="ok"))
+    return Response(
+        ErrorBody(
+            error="not_ready",
+            message=f"Not ready: {' and '.join(down)} {'does' if len(down) == 1 else 'do'} not answer.",
+            fields={name: "does not answer" for name in down},
+        ),
+        status_code=503,
+        headers={"Retry-After": str(RETRY_AFTER_OUTAGE_SECONDS)},
+    )
 
 
 def simulator_mount(config: Settings) -> list[Any]:

@@ -17,6 +17,7 @@ from app.amazon.checks import ConnectionChecker
 from app.amazon.connections import ConnectionService
 from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
+from app.amazon.login_uri import LoginUriService
 from app.amazon.lwa import LwaClient
 from app.amazon.oauth import OAuthService
 from app.amazon.regions import Region
@@ -33,8 +34,8 @@ from app.companies.hierarchy import HierarchyService
 from app.companies.service import CompanyService
 from app.config import Settings
 from app.editing.credentials_edit import CredentialsEditService
+from app.editing.followups import SavedSettings, SaveFollowUps
 from app.editing.presence import DraftPresence
-from app.editing.save import SavedSettings
 from app.editing.service import EditService
 from app.lib.clock import Clock, MovableClock, SystemClock
 from app.lib.crypto import LEGACY_KEY_FILE_NAME, Keyring, SecretError, load_keyring
@@ -66,6 +67,7 @@ class Services:
     app_credentials: AppCredentialsService
     credential_edits: CredentialsEditService
     oauth: OAuthService
+    login_uri: LoginUriService
     checker: ConnectionChecker
     tokens: TokenProvider
     notifications: NotificationService
@@ -116,6 +118,8 @@ async def running_services(config: Settings, clock: Clock | None = None) -> Asyn
         services = build_services(config, keyring, redis, http, queue, clock)
         stack.push_async_callback(services.tokens.stop_listening)
         await services.tokens.listen_for_saves()
+        # Follow-ups of committed Saves that no process could deliver yet (Redis away) go out from here too.
+        await stack.enter_async_context(services.edits.saving.followups.delivering())
         yield services
     finally:
         await stack.aclose()
@@ -136,19 +140,10 @@ def build_services(
 ) -> Services:
     hierarchy = HierarchyService()
     audit = AuditService(clock)
-    connections = ConnectionService(clock, keyring)
+    connections = ConnectionService(clock, keyring, audit)
     presence = DraftPresence(clock)
     amazon_settings = SettingsService(clock, hierarchy, connections, presence)
     companies = CompanyService(clock, hierarchy, connections, amazon_settings, audit)
-    edits = EditService(
-        clock,
-        hierarchy,
-        amazon_settings,
-        connections,
-        presence,
-        audit,
-        idle_timeout=timedelta(minutes=config.edit_idle_minutes),
-    )
     limiter = RateLimiter(redis.client, clock)
     accounts = AccountService(
         clock,
@@ -171,6 +166,25 @@ def build_services(
     credential_edits = CredentialsEditService(
         clock, keyring, app_credentials, audit, idle_timeout=timedelta(minutes=config.edit_idle_minutes)
     )
+
+    async def after_save(saved: SavedSettings) -> None:
+        # Every process drops cached owners and tokens; the saved regions get a connection check.
+        await tokens.announce_save()
+        for region in saved.regions_authorized:
+            await queue.enqueue(
+                "check_connection", saved.owner.id, region.value, job_id=f"check_connection:{saved.owner.id}:{region}"
+            )
+
+    edits = EditService(
+        clock,
+        hierarchy,
+        amazon_settings,
+        connections,
+        presence,
+        audit,
+        idle_timeout=timedelta(minutes=config.edit_idle_minutes),
+        followups=SaveFollowUps(clock, after_save),
+    )
     oauth = OAuthService(
         clock,
         endpoints,
@@ -184,7 +198,16 @@ def build_services(
         config.amazon_environment,
     )
     checker = ConnectionChecker(
-        clock, hierarchy, amazon_settings, connections, app_credentials, lwa, spapi, audit, config.amazon_environment
+        clock,
+        hierarchy,
+        amazon_settings,
+        connections,
+        app_credentials,
+        lwa,
+        spapi,
+        audit,
+        config.amazon_environment,
+        throttle=spapi.throttle,
     )
 
     async def reauthorization_required(owner_id: int, region: Region) -> None:
@@ -203,15 +226,6 @@ def build_services(
         lock_timeout=config.token_lock_timeout_seconds,
     )
 
-    async def after_save(saved: SavedSettings) -> None:
-        # Every process drops cached owners and tokens; the saved regions get a connection check.
-        await tokens.announce_save()
-        for region in saved.regions_authorized:
-            await queue.enqueue(
-                "check_connection", saved.owner.id, region.value, job_id=f"check_connection:{saved.owner.id}:{region}"
-            )
-
-    edits.saving.listeners.append(after_save)
     return Services(
         config=config,
         clock=clock,
@@ -232,6 +246,9 @@ def build_services(
         app_credentials=app_credentials,
         credential_edits=credential_edits,
         oauth=oauth,
+        login_uri=LoginUriService(
+            clock, endpoints, app_credentials, oauth, edits, hierarchy, amazon_settings, config.amazon_environment
+        ),
         checker=checker,
         tokens=tokens,
         notifications=notifications,

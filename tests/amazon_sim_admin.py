@@ -29,6 +29,11 @@ class AmazonSimulator:
     async def revoke(self, selling_partner_id: str) -> None:
         (await self.http.post("/_admin/revoke", json={"sellingPartnerId": selling_partner_id})).raise_for_status()
 
+    async def rotate_refresh_tokens(self, enabled: bool = True) -> None:
+        """Every refresh returns a new refresh token and the one sent stops working (until reset)."""
+        response = await self.http.post("/_admin/refresh-token-rotation", json={"enabled": enabled})
+        response.raise_for_status()
+
     async def expire_secret(self, client_id: str) -> None:
         (await self.http.post(f"/_admin/apps/{client_id}/expire-secret")).raise_for_status()
 
@@ -44,6 +49,44 @@ class AmazonSimulator:
         body = response.json()
         items: list[dict[str, Any]] = body["requests"] if isinstance(body, dict) else body
         return items
+
+    async def login_behaviour(
+        self, website_login_step: str = "draft_apps", relative_callback_uri: bool = False
+    ) -> None:
+        """How Amazon behaves around the Log-in URI: the website workflow's Log-in URI step, a relative callback."""
+        body = {"websiteLoginStep": website_login_step, "relativeCallbackUri": relative_callback_uri}
+        (await self.http.post("/_admin/login-behaviour", json=body)).raise_for_status()
+
+    async def set_clock_offset(self, seconds: float) -> None:
+        (await self.http.post("/_admin/clock", json={"offsetSeconds": seconds})).raise_for_status()
+
+    async def add_seller(
+        self,
+        selling_partner_id: str,
+        region: str,
+        marketplace_ids: list[str],
+        *,
+        orders_per_30_days: int | None = None,
+        account_type: str = "seller",
+    ) -> None:
+        """Another selling partner (consent pages list it), with that many getOrders orders per marketplace."""
+        body = {
+            "sellingPartnerId": selling_partner_id,
+            "name": f"Simulated {selling_partner_id}",
+            "accountType": account_type,
+            "region": region,
+            "marketplaceIds": marketplace_ids,
+            "ordersPer30Days": orders_per_30_days,
+        }
+        (await self.http.post("/_admin/sellers", json=body)).raise_for_status()
+
+    async def next_token_reading(self, reading: str) -> None:
+        """How getOrders reads NextToken: "keeps-filters" (the current model) or "replaces-filters" (the older)."""
+        (await self.http.post("/_admin/next-token-reading", json={"reading": reading})).raise_for_status()
+
+    async def usage_plan_speed(self, speed: float) -> None:
+        """Every usage plan's rate times `speed` (bursts unchanged), until reset."""
+        (await self.http.post("/_admin/usage-plan-speed", json={"speed": speed})).raise_for_status()
 
     async def close(self) -> None:
         await self.http.aclose()

@@ -24,6 +24,7 @@ from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator, install_app_credentials
 
 TABLES = (
+    "save_follow_up",
     "notification_read",
     "notification",
     "outbox_message",

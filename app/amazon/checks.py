@@ -1,10 +1,12 @@
-"""Refresh Selling Partner API Access Token: the connection test; it never replaces the stored refresh token."""
+"""Refresh Selling Partner API Access Token: the connection test, which never replaces the authorization."""
 
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
-from typing import Any, Literal
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import msgspec
 
@@ -12,41 +14,32 @@ from app.amazon.connections import ConnectionService
 from app.amazon.credentials import AppCredentialsService
 from app.amazon.lwa import LwaClient
 from app.amazon.regions import MARKETPLACES, Region
+from app.amazon.schemas import ConnectionTest, LastCheck, Verdict
 from app.amazon.settings import SettingsService, decode_marketplaces
-from app.amazon.spapi import SpApiClient
+from app.amazon.spapi import Partner, SpApiClient
 from app.amazon.status import CheckResult
 from app.amazon.tables import AmazonConnection
+from app.amazon.throttle import QuotaWaitTooLong, SharedThrottle
 from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.lib.clock import Clock
 from app.lib.crypto import SecretError
 from app.lib.errors import AmazonRefused, AmazonUnavailable, NotFound, RuleViolation, SpApiDenied
-from app.lib.wire import Struct
 
 log = logging.getLogger(__name__)
-Verdict = Literal[
-    "ok",
-    "reauthorization_required",
-    "token_unreadable",
-    "app_credentials_invalid",
-    "wrong_region_or_role",
-    "amazon_unavailable",
-]
+__all__ = ["ConnectionChecker", "ConnectionTest"]
+
+# A test answers an HTTP request: it waits this long at most for a slot of Amazon's quota, then says when to come back.
+TEST_MAX_WAIT_SECONDS = 2.0
 
 
-class ConnectionTest(Struct):
-    """The verdict of a connection test, in plain words, with the action to take."""
-
+@dataclass
+class _Outcome:
     verdict: Verdict
-    message: str
-    action: str | None
-    checked_at: datetime
-    region: Region
-    ran_on: CompanyRef
-    ran_on_owner: bool
-    access_token_expires_at: datetime | None = None
-    marketplaces_seen: list[str] = []
-    warnings: list[str] = []
+    detail: str = ""
+    seen: list[str] = field(default_factory=list)
+    token_expiry: datetime | None = None
+    next_test_in: float | None = None  # quota_exhausted: seconds until the quota allows the next test
 
 
 def _advice(verdict: Verdict, region: Region, owner: CompanyRef, detail: str) -> tuple[str, str | None]:
@@ -71,7 +64,34 @@ def _advice(verdict: Verdict, region: Region, owner: CompanyRef, detail: str) ->
             f"Get the token again for {region}, logging in to the right account in Seller Central for {region}.",
         ),
         "amazon_unavailable": (f"Amazon did not answer properly: {detail}", "Try again in a few minutes."),
+        "quota_exhausted": ("Amazon's quota for this seller allows no test now.", "Test again in a minute."),
     }[verdict]
+
+
+def _quota_advice(rate: float, account_type: str, next_at: datetime, seconds: int) -> tuple[str, str]:
+    """What to tell when Amazon's quota (`rate` requests per second, as documented) allows no test now."""
+    if rate * 60 < 1.5:
+        pace = "about one test a minute"
+    elif rate < 1:
+        pace = f"about {round(rate * 60)} tests a minute"
+    else:
+        pace = f"about {round(rate)} calls a second, shared with the order import,"
+    at = f"{next_at.astimezone(UTC):%H:%M:%S} UTC"
+    return (
+        f"Amazon allows {pace} for this {account_type}; the next can run at {at} (in {seconds} s).",
+        f"Nothing to fix: test again after {at}. The connection's status is unchanged.",
+    )
+
+
+def _last_check(row: dict[str, Any]) -> LastCheck | None:
+    if row.get("last_checked_at") is None or row.get("last_check_result") is None:
+        return None
+    return LastCheck(
+        checked_at=row["last_checked_at"],
+        result=CheckResult(row["last_check_result"]),
+        error_code=row.get("last_error_code"),
+        error_message=row.get("last_error_message"),
+    )
 
 
 class ConnectionChecker:
@@ -86,6 +106,7 @@ class ConnectionChecker:
         spapi: SpApiClient,
         audit: AuditService,
         environment: str,
+        throttle: SharedThrottle | None = None,
     ) -> None:
         self.clock = clock
         self.hierarchy = hierarchy
@@ -96,6 +117,7 @@ class ConnectionChecker:
         self.spapi = spapi
         self.audit = audit
         self.environment = environment
+        self.throttle = throttle  # the SP-API client's: the test spends the same per-seller quota as the workers
 
     async def check(self, company_id: int, region: Region, actor: Actor) -> ConnectionTest:
         """Refresh the access token and make one cheap SP-API call in the region, on the company's account owner."""
@@ -115,9 +137,21 @@ class ConnectionChecker:
             for m in decode_marketplaces(settings[company_id]["marketplace_ids"])
             if m in MARKETPLACES and MARKETPLACES[m].region == region
         ]
-        verdict, detail, seen, token_expiry = await self._run(row, region, account_type)
-        result = await self._record(row, verdict, detail, seen, token_expiry)
-        message, action = _advice(verdict, region, owner, detail)
+        outcome = await self._run(row, region, account_type, actor)
+        verdict, seen = outcome.verdict, outcome.seen
+        next_test_at, last_result = None, None
+        action: str | None
+        if outcome.next_test_in is not None:
+            # The test did not run: nothing was learnt about the connection, so its status and last check stay.
+            checked_at = self.clock.now()
+            seconds = max(1, math.ceil(outcome.next_test_in))
+            next_test_at = checked_at + timedelta(seconds=seconds)
+            last_result = _last_check(row)
+            rate = self.throttle.documented(_operation(account_type)).rate if self.throttle else 1.0
+            message, action = _quota_advice(rate, account_type, next_test_at, seconds)
+        else:
+            checked_at = await self._record(row, verdict, outcome.detail, seen)
+            message, action = _advice(verdict, region, owner, outcome.detail)
         warnings = [
             f"{MARKETPLACES[m].name} ({m}) is configured but Amazon did not list it for this account: wrong region "
             "or wrong account?"
@@ -128,13 +162,15 @@ class ConnectionChecker:
             verdict=verdict,
             message=message,
             action=action,
-            checked_at=result,
+            checked_at=checked_at,
             region=region,
             ran_on=owner,
             ran_on_owner=owner.id != company_id,
-            access_token_expires_at=token_expiry,
+            access_token_expires_at=outcome.token_expiry,
             marketplaces_seen=seen,
             warnings=warnings,
+            next_test_at=next_test_at,
+            last_result=last_result,
         )
         summary = f"Connection {region} tested: {verdict}" + (
             f" (ran on {owner.code})" if owner.id != company_id else ""
@@ -148,48 +184,79 @@ class ConnectionChecker:
         )
         return test
 
-    async def _run(
-        self, row: dict[str, Any], region: Region, account_type: str
-    ) -> tuple[Verdict, str, list[str], datetime | None]:
+    async def _run(self, row: dict[str, Any], region: Region, account_type: str, actor: Actor) -> _Outcome:
         try:
             refresh_token = self.connections.secret(row, "refresh_token") or ""
         except SecretError:
             log.error("refresh token of connection %s cannot be decrypted", row["id"])
-            return "token_unreadable", "The stored refresh token cannot be decrypted.", [], None
+            return _Outcome("token_unreadable", "The stored refresh token cannot be decrypted.")
         try:
             creds = await self.credentials.required(account_type, self.environment)
-            grant = await self.lwa.refresh(self.credentials.client(creds), refresh_token)
         except RuleViolation as missing:
-            return "app_credentials_invalid", missing.message, [], None
+            return _Outcome("app_credentials_invalid", missing.message)
+        partner = Partner(app_id=creds["application_id"], selling_partner_id=row["selling_partner_id"])
+        operation = _operation(account_type)
+        if self.throttle is not None:
+            wait = await self.throttle.next_slot_in(partner.app_id, partner.selling_partner_id, operation)
+            if wait > TEST_MAX_WAIT_SECONDS:
+                # The SP-API call could not be made: nothing is sent to Amazon, not even the refresh at LWA.
+                return _Outcome("quota_exhausted", next_test_in=wait)
+        try:
+            grant = await self.lwa.refresh(self.credentials.client(creds), refresh_token)
         except AmazonRefused as refused:
+            if refused.lwa_error == "invalid_grant" and (newer := await self._replaced(row, region)) is not None:
+                # A worker stored the refresh token Amazon rotated while ours was on its way: test with that one.
+                return await self._run(newer, region, account_type, actor)
             verdict: Verdict = (
                 "reauthorization_required" if refused.lwa_error == "invalid_grant" else "app_credentials_invalid"
             )
-            return verdict, refused.message, [], None
+            return _Outcome(verdict, refused.message)
         except AmazonUnavailable as failure:
-            return "amazon_unavailable", failure.message, [], None
-        if grant.refresh_token and grant.refresh_token != refresh_token:
-            # The test never replaces the stored token (Save does); note it for the operator.
-            log.warning("LWA returned a different refresh token for connection %s; the stored one is kept", row["id"])
+            return _Outcome("amazon_unavailable", failure.message)
         expiry = self.clock.now() + timedelta(seconds=grant.expires_in)
-        await self.connections.cache_access_token(row, grant.access_token, expiry)
+        # Should Amazon send back another refresh token than the one sent, the old one may be dead already: it is
+        # stored with the access token (FACTS §2), unless a Save replaced the authorization meanwhile.
+        await self.connections.store_refresh(
+            row,
+            sent_refresh_token=refresh_token,
+            returned_refresh_token=grant.refresh_token,
+            access_token=grant.access_token,
+            expires_at=expiry,
+            actor=actor,
+        )
         try:
             if account_type == "vendor":
-                await self.spapi.purchase_orders(region, grant.access_token, limit=1)
+                await self.spapi.purchase_orders(
+                    region, grant.access_token, limit=1, partner=partner, max_wait=TEST_MAX_WAIT_SECONDS
+                )
                 seen: list[str] = []
             else:
-                participations = await self.spapi.marketplace_participations(region, grant.access_token)
+                participations = await self.spapi.marketplace_participations(
+                    region, grant.access_token, partner, max_wait=TEST_MAX_WAIT_SECONDS
+                )
                 seen = sorted(p.marketplace.id for p in participations if p.participation.is_participating)
         except SpApiDenied as denied:
-            return "wrong_region_or_role", denied.message, [], expiry
+            return _Outcome("wrong_region_or_role", denied.message, token_expiry=expiry)
+        except QuotaWaitTooLong as later:  # another test or a worker took the last slot since the look above
+            return _Outcome("quota_exhausted", token_expiry=expiry, next_test_in=later.retry_after)
         except AmazonUnavailable as failure:
-            return "amazon_unavailable", failure.message, [], expiry
-        return "ok", "", seen, expiry
+            if failure.code == "amazon_throttled" and self.throttle is not None:
+                # Amazon's own 429, retried and still there: it counted calls the shared bucket did not see (another
+                # process's while Redis was away). The quota is spent, the connection is not at fault.
+                wait = await self.throttle.drain(partner.app_id, partner.selling_partner_id, operation)
+                return _Outcome("quota_exhausted", token_expiry=expiry, next_test_in=wait)
+            return _Outcome("amazon_unavailable", failure.message, token_expiry=expiry)
+        return _Outcome("ok", seen=seen, token_expiry=expiry)
 
-    async def _record(
-        self, row: dict[str, Any], verdict: Verdict, detail: str, seen: list[str], token_expiry: datetime | None
-    ) -> datetime:
-        """Operational state only: status, last check, marketplaces seen. No version bump, no new refresh token."""
+    async def _replaced(self, row: dict[str, Any], region: Region) -> dict[str, Any] | None:
+        """The connection as stored now, if its refresh token is no longer the one `row` held."""
+        current = (await self.connections.rows_for_owners([row["company"]]))[row["company"]].get(region)
+        if current is None or not current.get("refresh_token") or current["refresh_token"] == row["refresh_token"]:
+            return None
+        return current
+
+    async def _record(self, row: dict[str, Any], verdict: Verdict, detail: str, seen: list[str]) -> datetime:
+        """Operational state only: status, last check, marketplaces seen. No version bump, the dates stay."""
         now = self.clock.now()
         result = {
             "ok": CheckResult.OK,
@@ -207,3 +274,8 @@ class ConnectionChecker:
             values[AmazonConnection.marketplaces_seen] = msgspec.json.encode(seen).decode()
         await AmazonConnection.update(values).where(AmazonConnection.id == row["id"])
         return now
+
+
+def _operation(account_type: str) -> str:
+    """The one cheap SP-API call of the test (FACTS §4), whose quota the test spends."""
+    return "getPurchaseOrders" if account_type == "vendor" else "getMarketplaceParticipations"

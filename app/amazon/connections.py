@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 
@@ -13,11 +13,16 @@ from app.amazon.regions import REGIONS, Region
 from app.amazon.schemas import Connection, RegionStatus, Source
 from app.amazon.status import AUTHORIZATION_LIFETIME, days_left, derive_status
 from app.amazon.tables import AmazonConnection
+from app.audit.service import Actor, AuditService
 from app.lib.clock import Clock
 from app.lib.crypto import Keyring, SecretError
+from app.lib.database import write_transaction
 from app.secrets import connection_context
 
 log = logging.getLogger(__name__)
+# What became of a refresh's answer: cached (access token), rotated (a new refresh token stored with it), or
+# superseded (a Save stored another authorization meanwhile, which stays).
+RefreshStored = Literal["cached", "rotated", "superseded"]
 
 
 def fingerprint(secret: str | None) -> str | None:
@@ -30,9 +35,10 @@ def fingerprint(secret: str | None) -> str | None:
 class ConnectionService:
     """Reads and writes AmazonConnection rows; the owner is always resolved by the caller."""
 
-    def __init__(self, clock: Clock, keyring: Keyring) -> None:
+    def __init__(self, clock: Clock, keyring: Keyring, audit: AuditService) -> None:
         self.clock = clock
         self.keyring = keyring
+        self.audit = audit
 
     def secret(self, row: dict[str, Any], column: str) -> str | None:
         """A connection's refresh or access token in clear, for the code that must send it to Amazon."""
@@ -134,17 +140,78 @@ class ConnectionService:
                 setattr(row, column._meta.name, value)
             await row.save()
 
-    async def cache_access_token(self, row: dict[str, Any], access_token: str, expires_at: datetime) -> None:
-        """Keep a fresh access token (encrypted) for reuse; operational state, not a settings change."""
-        await AmazonConnection.update(
-            {
-                AmazonConnection.access_token: self._seal(
-                    "access_token", row["company"], Region(row["region"]), access_token
-                ),
-                AmazonConnection.access_token_expires_at: expires_at,
-                AmazonConnection.updated_at: self.clock.now(),
-            }
-        ).where(AmazonConnection.id == row["id"])
+    async def store_refresh(
+        self,
+        row: dict[str, Any],
+        *,
+        sent_refresh_token: str,
+        returned_refresh_token: str | None,
+        access_token: str,
+        expires_at: datetime,
+        actor: Actor,
+    ) -> RefreshStored:
+        """Keep what an LWA refresh of `row` returned: the access token (encrypted cache) and, should Amazon ever send
+        back another refresh token than the one sent (FACTS §2), that one too, in the same UPDATE.
+
+        Operational state: no version bump, the authorization dates stay (it is the same authorization). The UPDATE
+        applies only while the row still holds the refresh token that was sent, so a Save that stored a new
+        authorization meanwhile wins; a rotation is audited with fingerprints only.
+        """
+        company_id, region = row["company"], Region(row["region"])
+        rotated = bool(returned_refresh_token) and returned_refresh_token != sent_refresh_token
+        values: dict[Any, Any] = {
+            AmazonConnection.access_token: self._seal("access_token", company_id, region, access_token),
+            AmazonConnection.access_token_expires_at: expires_at,
+            AmazonConnection.updated_at: self.clock.now(),
+        }
+        if not rotated:
+            return "cached" if await self._update_if_unchanged(row, values, sent_refresh_token) else "superseded"
+        values[AmazonConnection.refresh_token] = self._seal("refresh_token", company_id, region, returned_refresh_token)
+        async with write_transaction(AmazonConnection._meta.db):
+            if not await self._update_if_unchanged(row, values, sent_refresh_token):
+                log.warning(
+                    "LWA returned a new refresh token for connection %s, but a new authorization was saved meanwhile; "
+                    "the saved one is kept",
+                    row["id"],
+                )
+                return "superseded"
+            await self.audit.record(
+                actor,
+                company_id,
+                "connection.refresh_token_rotated",
+                f"Amazon returned a new refresh token for {region}; it replaces the old one (same authorization, "
+                "same dates)",
+                {
+                    "region": region.value,
+                    "tokenFingerprint": fingerprint(returned_refresh_token),
+                    "previousTokenFingerprint": fingerprint(sent_refresh_token),
+                },
+            )
+        log.info("LWA returned a new refresh token for connection %s; stored", row["id"])
+        return "rotated"
+
+    async def _update_if_unchanged(self, row: dict[str, Any], values: dict[Any, Any], sent_refresh_token: str) -> bool:
+        """UPDATE the row while it holds `sent_refresh_token`; False when another authorization replaced it."""
+        ciphertext = row["refresh_token"]
+        for _ in range(3):
+            updated = (
+                await AmazonConnection.update(values)
+                .where((AmazonConnection.id == row["id"]) & (AmazonConnection.refresh_token == ciphertext))
+                .returning(AmazonConnection.id)
+            )
+            if updated:
+                return True
+            # The ciphertext changed: a Save stored another authorization (it wins), or `rotate-keys` re-encrypted
+            # the same token under a newer key (then the refresh still belongs to this row: try again with it).
+            current = await AmazonConnection.select().where(AmazonConnection.id == row["id"]).first()
+            try:
+                same = current is not None and self.secret(current, "refresh_token") == sent_refresh_token
+            except SecretError:
+                same = False
+            if current is None or not same:
+                return False
+            ciphertext = current["refresh_token"]
+        return False
 
     async def discard(self, company_id: int) -> list[Region]:
         """Delete a company's own connections (it became unified); returns the regions it had."""

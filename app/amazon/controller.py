@@ -10,13 +10,12 @@ from litestar.params import FromPath, QueryParameter
 
 from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
-from app.amazon.checks import ConnectionTest
 from app.amazon.regions import MARKETPLACES, Region
-from app.amazon.schemas import AmazonSettings, MarketplaceInfo
+from app.amazon.schemas import AmazonSettings, ConnectionTest, MarketplaceInfo
 from app.amazon.timeline import ExpiryTimeline
 from app.lib.deps import etag, known_id
 from app.lib.http import error_responses
-from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER
+from app.lib.ratelimit import CONNECTION_TESTS_PER_USER
 from app.services import Services
 
 
@@ -67,5 +66,5 @@ class AmazonSettingsController(Controller):
         region: FromPath[Region],
     ) -> ConnectionTest:
         """Refresh Selling Partner API Access Token: test the connection (on the owner, for a unified member)."""
-        await services.limiter.hit(TOKEN_ACTIONS_PER_USER, str(request.user.id))
+        await services.limiter.hit(CONNECTION_TESTS_PER_USER, str(request.user.id))
         return await services.checker.check(known_id(company_id), region, actor_of(request))

@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import re
-from urllib.parse import urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
-from app.amazon.regions import LWA_TOKEN_URL, MARKETPLACES, SANDBOX_HOSTS, SP_API_HOSTS, AccountType, Region
+from app.amazon.regions import (
+    LWA_TOKEN_URL,
+    MARKETPLACES,
+    SANDBOX_HOSTS,
+    SP_API_HOSTS,
+    AccountType,
+    Region,
+    central_hosts,
+    central_site_of,
+)
 from app.config import Settings
 from app.lib.errors import BadInput
 
@@ -59,14 +68,30 @@ class AmazonEndpoints:
             query["version"] = "beta"
         return f"{central}/apps/authorize/consent?{urlencode(query)}"
 
-    def central_hosts(self, region: Region, account_type: AccountType) -> frozenset[str]:
-        """The host names of the region's Seller (or Vendor) Central sites, lower case, without scheme."""
-        hosts = {
-            m.seller_central if account_type == "seller" else m.vendor_central
-            for m in MARKETPLACES.values()
-            if m.region == region
-        }
-        return frozenset(urlsplit(h).hostname or "" for h in hosts if h)
+    @staticmethod
+    def foreign_callback() -> BadInput:
+        """The refusal of an amazon_callback_uri that is not Amazon's page."""
+        return BadInput(
+            "The callback address is not Amazon's; nothing was done.",
+            code="foreign_callback",
+            fields={"amazon_callback_uri": "not an Amazon Seller or Vendor Central address of this region"},
+        )
+
+    def callback_site(self, url: str) -> tuple[Region, AccountType] | None:
+        """The region and account type of the Central site an absolute amazon_callback_uri names (None: none).
+
+        Only a hint for choosing the flow; `amazon_callback` then checks the URL in full.
+        """
+        try:
+            parts = urlsplit(url)
+        except ValueError:
+            return None
+        host = parts.hostname or ""
+        if self.simulated:
+            mounted = urlsplit(self.simulator).path.rstrip("/")
+            segments = parts.path.removeprefix(f"{mounted}/central/").split("/", 1)
+            host = segments[0] if parts.path.startswith(f"{mounted}/central/") else ""
+        return central_site_of(host)
 
     def amazon_callback(self, url: str, region: Region, account_type: AccountType, central: str) -> str:
         """The Log-in URI's `amazon_callback_uri`, checked with a URL parser and made absolute; BadInput if it is not
@@ -76,16 +101,13 @@ class AmazonEndpoints:
         path must be plain: unreserved characters only, no `.`/`..` segments, no percent-encoding (a browser would
         decode `%2e%2e`), no backslash, no user info: nothing can lead the browser anywhere but Amazon's page.
         """
-        refused = BadInput(
-            "The callback address is not Amazon's; nothing was done.",
-            code="foreign_callback",
-            fields={"amazon_callback_uri": "not an Amazon Seller or Vendor Central address of this region"},
-        )
+        refused = self.foreign_callback()
         if _UNSAFE_URL_CHARACTERS.search(url):
             raise refused
         try:
             if url.startswith("/") and not url.startswith("//"):
-                url = urljoin(central.rstrip("/") + "/", url)
+                # Relative to the Central site (the simulator's sites live under {simulator}/central/{host}).
+                url = central.rstrip("/") + url
             parts = urlsplit(url)
             port = parts.port
         except ValueError:
@@ -94,7 +116,7 @@ class AmazonEndpoints:
         plain_path = bool(segments) and all(_PATH_SEGMENT.fullmatch(s) and s not in (".", "..") for s in segments)
         if parts.username is not None or parts.password is not None or parts.fragment or not plain_path:
             raise refused
-        hosts = self.central_hosts(region, account_type)
+        hosts = central_hosts(region, account_type)
         if self.simulated:
             simulator = urlsplit(self.simulator)
             mounted = simulator.path.rstrip("/")

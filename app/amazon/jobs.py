@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import logging
 import random
+import time
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
 import msgspec
 from arq import Retry
 
-from app.amazon.regions import MARKETPLACES, Region
-from app.amazon.spapi import OrdersPage, Partner, with_fresh_token
-from app.amazon.tables import AmazonConnection, OrderSync
+from app.amazon.orders_import import OrderImporter
+from app.amazon.regions import Region
+from app.amazon.spapi import Partner, SpApiRejected, with_fresh_token
+from app.amazon.tables import AmazonConnection
 from app.amazon.tokens import ReauthorizationRequired, TokenUnavailable
 from app.audit.service import SYSTEM
 from app.lib.errors import AmazonUnavailable, RuleViolation, SpApiDenied
+from app.lib.queue import Enqueued
 from app.services import Services
 
 log = logging.getLogger(__name__)
@@ -30,6 +34,12 @@ def retry_later(ctx: dict[str, Any], retry_after: float | None) -> Retry:
         delay = max(delay, retry_after)
     return Retry(defer=delay)
 
+
+# A try of import_orders ends itself after this long, just inside its job timeout (app/worker.py), and the next try
+# resumes at the first unsaved page. The longest job timeout also sets how long a killed worker's job waits before
+# another worker takes it (that timeout plus 10 s): short slices let every killed job come back within two minutes,
+# and a slice still waits for a slot of getOrders' quota (about 66 s apart past the burst) at least once.
+IMPORT_SLICE_SECONDS = 80.0
 
 # The cron runs every 10 minutes: a warning half an hour ahead reaches people at least twice before the draft closes.
 GRANT_WARNING_BEFORE_DRAFT_CLOSES = timedelta(minutes=30)
@@ -51,20 +61,48 @@ async def check_connection(ctx: dict[str, Any], company_id: int, region: str) ->
     return result.verdict
 
 
-async def check_all_connections(ctx: dict[str, Any]) -> int:
-    """Queue a check of every connected owner and region (deterministic job IDs: no duplicates)."""
-    services = _services(ctx)
-    rows = await AmazonConnection.select(AmazonConnection.company, AmazonConnection.region).where(
-        AmazonConnection.refresh_token.is_not_null()
-    )
-    for row in rows:
-        await services.queue.enqueue(
-            "check_connection",
-            row["company"],
-            row["region"],
-            job_id=f"check_connection:{row['company']}:{row['region']}",
+def check_job_id(owner_id: int, region: str) -> str:
+    """One check per owner and region at a time: a check asked for while one is queued or running joins it."""
+    return f"check_connection:{owner_id}:{region}"
+
+
+@dataclass(frozen=True)
+class QueuedCheck:
+    """A connection check asked for, and what asking did."""
+
+    company_code: str
+    region: str
+    job_id: str
+    outcome: Enqueued
+
+
+async def queue_connection_checks(services: Services) -> list[QueuedCheck]:
+    """Ask for a check of every connected owner and region, in the order of company code and region."""
+    rows = (
+        await AmazonConnection.select(
+            AmazonConnection.company, AmazonConnection.company.code.as_alias("code"), AmazonConnection.region
         )
-    return len(rows)
+        .where(AmazonConnection.refresh_token.is_not_null())
+        .order_by(AmazonConnection.company.code, AmazonConnection.region)
+    )
+    checks = []
+    for row in rows:
+        job_id = check_job_id(row["company"], row["region"])
+        outcome = await services.queue.enqueue("check_connection", row["company"], row["region"], job_id=job_id)
+        checks.append(QueuedCheck(row["code"], row["region"], job_id, outcome))
+    return checks
+
+
+def outcome_counts(outcomes: list[Enqueued]) -> dict[str, int]:
+    """How many jobs were queued, already queued and already running (every outcome named, zeros included)."""
+    return {outcome.value: outcomes.count(outcome) for outcome in Enqueued}
+
+
+async def check_all_connections(ctx: dict[str, Any]) -> dict[str, int]:
+    """Ask for a check of every connected owner and region (the 6-hourly cron); returns the outcomes counted."""
+    counts = outcome_counts([check.outcome for check in await queue_connection_checks(_services(ctx))])
+    log.info("connection checks asked for: %s", ", ".join(f"{n} {outcome}" for outcome, n in counts.items()))
+    return counts
 
 
 async def _partner(services: Services, owner_id: int, region: Region) -> tuple[Partner, str]:
@@ -91,8 +129,8 @@ async def sync_marketplace_participations(ctx: dict[str, Any], company_id: int, 
             lambda force: services.tokens.access_token(company_id, zone, force=force),
             lambda token: services.spapi.marketplace_participations(zone, token, partner),
         )
-    except (ReauthorizationRequired, RuleViolation, SpApiDenied):
-        return []  # recorded on the connection (or nothing to do); retrying cannot help
+    except (ReauthorizationRequired, RuleViolation, SpApiDenied, SpApiRejected):
+        return []  # recorded on the connection (or nothing to do); retrying cannot help, nor can a 400 be retried
     except (TokenUnavailable, AmazonUnavailable) as failure:
         raise retry_later(ctx, getattr(failure, "retry_after", None)) from None
     seen = sorted(p.marketplace.id for p in participations if p.participation.is_participating)
@@ -103,92 +141,31 @@ async def sync_marketplace_participations(ctx: dict[str, Any], company_id: int, 
 
 
 async def import_orders(ctx: dict[str, Any], company_id: int) -> int:
-    """Orders created since the last sync, for every marketplace the company sells on (a count, no order model)."""
-    services = _services(ctx)
-    settings = (await services.amazon_settings.rows([company_id]))[company_id]
-    if not settings["enabled"] or not settings["order_import_enabled"]:
-        return 0
-    marketplaces = msgspec.json.decode(settings["marketplace_ids"] or "[]", type=list[str])
-    existing = await OrderSync.select().where(OrderSync.company == company_id)
-    since = (
-        existing[0]["last_synced_at"]
-        if existing and existing[0]["last_synced_at"]
-        else services.clock.now() - timedelta(days=30)
-    )
-    started = services.clock.now()
-    owner = await services.tokens.owner_of(company_id)
-    total = 0
-    problems: list[str] = []
-    try:
-        for region in sorted({MARKETPLACES[m].region for m in marketplaces if m in MARKETPLACES}):
-            ids = [m for m in marketplaces if MARKETPLACES[m].region == region]
-            try:
-                partner, _ = await _partner(services, owner, region)
-                total += await _orders_of_region(services, company_id, region, ids, since, partner)
-            except (ReauthorizationRequired, RuleViolation, SpApiDenied) as refused:
-                problems.append(f"{region}: {refused.message}")  # other regions still import
-    except (TokenUnavailable, AmazonUnavailable) as failure:
-        raise retry_later(ctx, getattr(failure, "retry_after", None)) from None
-    if problems:
-        # The sync time stays where it was, so the failed regions' orders are fetched next time.
-        await _record_sync(company_id, None, total, "; ".join(problems)[:1000])
-        return total
-    await _record_sync(company_id, started, total, None)
-    return total
+    """Orders of every marketplace the company sells on, since the last window (a count per region, no order model).
+
+    One try works for at most IMPORT_SLICE_SECONDS, waiting for the shared quota in between; then, or after a
+    transient failure, it hands the worker back with a Retry and the next try resumes at the first unsaved page.
+    """
+    run = await OrderImporter(_services(ctx)).run(company_id, deadline=time.monotonic() + IMPORT_SLICE_SECONDS)
+    if run.continue_in is not None:
+        raise Retry(defer=run.continue_in)
+    return run.orders
 
 
-async def _orders_of_region(
-    services: Services, company_id: int, region: Region, marketplace_ids: list[str], since: Any, partner: Partner
-) -> int:
-    """Every page of getOrders for one region; an expired token is refreshed once per call."""
-    total, next_token = 0, None
-    while True:
-        cursor = next_token
-
-        async def token(force: bool) -> str:
-            return await services.tokens.access_token(company_id, region, force=force)
-
-        async def page_of(access_token: str, cursor: str | None = cursor) -> OrdersPage:
-            return await services.spapi.orders(
-                region, access_token, marketplace_ids, since, next_token=cursor, partner=partner
-            )
-
-        page = await with_fresh_token(token, page_of)
-        total += page.count
-        next_token = page.next_token
-        if not next_token:
-            return total
-
-
-async def _record_sync(company_id: int, synced_at: Any, count: int, error: str | None) -> None:
-    values: dict[Any, Any] = {OrderSync.last_run_orders: count, OrderSync.last_error: error}
-    if synced_at is not None:
-        values[OrderSync.last_synced_at] = synced_at
-        values[OrderSync.orders_imported] = OrderSync.orders_imported + count
-    updated = await OrderSync.update(values).where(OrderSync.company == company_id).returning(OrderSync.id)
-    if not updated:
-        await OrderSync.insert(
-            OrderSync(
-                company=company_id,
-                last_synced_at=synced_at,
-                orders_imported=count,
-                last_run_orders=count,
-                last_error=error,
-            )
-        )
-
-
-async def import_all_orders(ctx: dict[str, Any]) -> int:
-    """Queue the order import of every company that has it switched on."""
+async def import_all_orders(ctx: dict[str, Any]) -> dict[str, int]:
+    """Ask for the order import of every company that has it switched on; returns the outcomes counted."""
     services = _services(ctx)
     from app.amazon.tables import AmazonSettings
 
     rows = await AmazonSettings.select(AmazonSettings.company).where(
         (AmazonSettings.enabled == True) & (AmazonSettings.order_import_enabled == True)  # noqa: E712
     )
-    for row in rows:
+    # An import queued, running or waiting for its next slice is joined; one that finished runs again.
+    outcomes = [
         await services.queue.enqueue("import_orders", row["company"], job_id=f"import_orders:{row['company']}")
-    return len(rows)
+        for row in rows
+    ]
+    return outcome_counts(outcomes)
 
 
 async def send_reminders(ctx: dict[str, Any]) -> int:

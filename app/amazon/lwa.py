@@ -10,7 +10,7 @@ import msgspec
 
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.retry import Backoff, with_backoff
-from app.lib.errors import AmazonRefused, AmazonTimeout, AmazonUnavailable
+from app.lib.errors import AmazonRefused, AmazonTimeout, AmazonUnavailable, AuthorizationCodeRefused
 
 log = logging.getLogger(__name__)
 
@@ -43,8 +43,9 @@ class ClientCredentials:
 _GRANT = msgspec.json.Decoder(TokenGrant)
 _ERROR = msgspec.json.Decoder(_LwaError)
 _MESSAGES = {
-    ("invalid_grant", "code"): "Amazon refused the authorization code: it expired (5 minutes), was used already, or "
-    "belongs to another app. Get the token again.",
+    ("invalid_grant", "code"): "Amazon refused the authorization code: it took longer than 5 minutes to come back "
+    "from Amazon's consent page, or it was used already. Get the token again: use Get Selling Partner API token in "
+    "the draft and confirm at Amazon straight away.",
     ("invalid_grant", "refresh_token"): "Amazon refused the refresh token: the authorization was revoked or has "
     "expired. Re-authorize with Get Selling Partner API token.",
     ("invalid_client", None): "Amazon refused the app's LWA client ID or secret (wrong, or the secret expired). "
@@ -103,6 +104,9 @@ class LwaClient:
             # Our request was wrong: a bug on our side, so say it loudly (without the request's secrets).
             log.error("LWA rejected our %s request: %s %s", grant, error.error, error.error_description[:200])
         message = _MESSAGES.get((error.error, grant if error.error == "invalid_grant" else None))
+        if error.error == "invalid_grant" and grant == "code":
+            # The user's delay (or a reload), not Amazon failing: a clear 400, never a 502.
+            raise AuthorizationCodeRefused(message or error.error_description[:200])
         raise AmazonRefused(
             message or f"Login with Amazon refused the request: {error.error} ({error.error_description[:200]}).",
             lwa_error=error.error,

@@ -7,7 +7,6 @@ import secrets
 import uuid
 from datetime import datetime, timedelta
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import msgspec
 
@@ -16,16 +15,16 @@ from app.amazon.connections import fingerprint
 from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.lwa import LwaClient
-from app.amazon.regions import Region
-from app.amazon.settings import SettingsService, decode_marketplaces
-from app.amazon.tables import AmazonConnection, OAuthFlow
+from app.amazon.regions import AccountType, Region
+from app.amazon.settings import SettingsService
+from app.amazon.tables import OAuthFlow
 from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.editing.schemas import PendingGrant
 from app.editing.service import EditService
 from app.lib.clock import Clock
 from app.lib.database import write_transaction
-from app.lib.errors import BadInput, Conflict, NotFound, PermissionDenied
+from app.lib.errors import BadInput, Conflict, RuleViolation
 from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER, RateLimiter
 from app.lib.wire import Struct
 
@@ -38,16 +37,6 @@ class AuthorizationStarted(Struct):
     region: Region
     consent_url: str
     expires_at: datetime
-
-
-class RenewalPlan(msgspec.Struct, frozen=True):
-    """A renewal that Amazon's Log-in URI asked for, as the user is asked to confirm it."""
-
-    company: CompanyRef
-    region: Region
-    selling_partner_id: str
-    callback: str
-    amazon_state: str
 
 
 class TokenReceived(msgspec.Struct, frozen=True):
@@ -93,11 +82,13 @@ class OAuthService:
         actor: Actor,
         origin: str = "consent",
         expected_selling_partner_id: str | None = None,
+        account_type: AccountType | None = None,
     ) -> tuple[AuthorizationStarted, str]:
         """Begin the consent flow for `region` in an open draft of an account owner; returns the URL and state.
 
         `expected_selling_partner_id`: the seller Amazon named when the flow began at the Log-in URI; a token for
-        another one is flagged as a seller change.
+        another one is flagged as a seller change. `account_type`: the kind of account Amazon's page is for, which
+        the company's settings must have.
         """
         await self.limiter.hit(TOKEN_ACTIONS_PER_USER, str(session.user.id))
         async with write_transaction(OAuthFlow._meta.db):
@@ -115,6 +106,13 @@ class OAuthService:
                     f"{company.code} is unified with {evaluation.owner.code}: "
                     f"get the token on {evaluation.owner.code}.",
                     code="unified_member",
+                )
+            if account_type is not None and account_type != evaluation.values.account_type:
+                raise RuleViolation(
+                    f"{company.code} is set up for a {evaluation.values.account_type} account, but Amazon's page is "
+                    f"for a {account_type} account: change the account type in a draft first.",
+                    code="account_type_mismatch",
+                    fields={"accountType": f"Amazon's authorization is for a {account_type} account"},
                 )
             account_type = evaluation.values.account_type
             creds = await self.credentials.required(account_type, self.environment)
@@ -219,88 +217,7 @@ class OAuthService:
             )
         return flow
 
-    async def plan_renewal(
-        self, amazon_callback_uri: str, amazon_state: str, selling_partner_id: str, session: ActiveSession
-    ) -> RenewalPlan:
-        """Amazon's Log-in URI, read only: which company and region the renewal is for, and where it continues.
-
-        Only connections inside the user's scope are considered, before anything else is said about them, so an
-        unknown seller and a seller of a company outside the scope answer alike. The region is the one whose
-        Central site `amazon_callback_uri` names, checked with a URL parser (no open redirect, no way back into this
-        app). Nothing is written: the user confirms on a page whose button POSTs (see `continue_renewal`).
-        """
-        if session.user.role != "admin":
-            raise PermissionDenied("Only admins can renew an Amazon authorization.")
-        rows = await AmazonConnection.select(AmazonConnection.company, AmazonConnection.region).where(
-            (AmazonConnection.selling_partner_id == selling_partner_id) & AmazonConnection.refresh_token.is_not_null()
-        )
-        scope = session.user.company_scope
-        if scope is not None:
-            visible = await self.hierarchy.companies_within(scope)
-            rows = [r for r in rows if r["company"] in visible]
-        if not rows:
-            raise NotFound(
-                f"No company here is connected to selling partner {selling_partner_id}; nothing was stored.",
-                code="unknown_seller",
-            )
-        settings = await self.settings.rows(sorted({r["company"] for r in rows}))
-        candidates: list[RenewalPlan] = []
-        refusal: BadInput | None = None
-        for row in rows:
-            region, account_type = Region(row["region"]), settings[row["company"]]["account_type"]
-            central = self.endpoints.central(
-                region, account_type, decode_marketplaces(settings[row["company"]]["marketplace_ids"])
-            )
-            try:
-                callback = self.endpoints.amazon_callback(amazon_callback_uri, region, account_type, central)
-            except BadInput as refused:
-                refusal = refused
-                continue
-            company = CompanyRef(id=row["company"], code=settings[row["company"]]["company_code"])
-            candidates.append(
-                RenewalPlan(
-                    company=company,
-                    region=region,
-                    selling_partner_id=selling_partner_id,
-                    callback=callback,
-                    amazon_state=amazon_state,
-                )
-            )
-        if not candidates:
-            assert refusal is not None
-            raise refusal
-        if len(candidates) > 1:
-            raise Conflict(
-                f"Several companies use selling partner {selling_partner_id}: renew from the company's "
-                "settings page instead.",
-                code="ambiguous_seller",
-            )
-        return candidates[0]
-
-    async def continue_renewal(self, plan: RenewalPlan, session: ActiveSession, actor: Actor) -> str:
-        """The user confirmed the renewal: open (or reuse) their draft, start a flow that expects the seller Amazon
-        named, and return Amazon's callback URL to send the browser to."""
-        draft, _ = await self.edits.begin(plan.company.id, actor)
-        _, state = await self.start(
-            draft.id,
-            plan.region,
-            session,
-            actor,
-            origin="seller_central",
-            expected_selling_partner_id=plan.selling_partner_id,
-        )
-        creds = await self.credentials.required(draft.values.account_type, self.environment)
-        return _with_query(
-            plan.callback, {"redirect_uri": creds["redirect_uri"], "amazon_state": plan.amazon_state, "state": state}
-        )
-
     async def _company(self, company_id: int) -> CompanyRef:
         owner = await self.hierarchy.account_owner(company_id)
         assert owner is not None
         return owner
-
-
-def _with_query(url: str, extra: dict[str, str]) -> str:
-    parts = urlsplit(url)
-    query = [*parse_qsl(parts.query, keep_blank_values=True), *extra.items()]
-    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))

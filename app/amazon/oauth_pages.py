@@ -20,7 +20,7 @@ from litestar.response import Redirect
 
 from app.accounts.auth import SESSION_COOKIE
 from app.accounts.schemas import ActiveSession
-from app.amazon.oauth import RenewalPlan
+from app.amazon.login_uri import LoginPlan
 from app.audit.service import Actor
 from app.lib.errors import DomainError
 from app.lib.http import status_of
@@ -39,6 +39,8 @@ class RenewalConfirmation(msgspec.Struct):
     amazon_state: str = ""
     selling_partner_id: str = ""
     csrf_token: str = ""
+    version: str = ""
+    company_code: str = ""  # for a seller new here: the company the admin names
 
 
 def _html_responses(*statuses: int) -> dict[int, ResponseSpec]:
@@ -50,7 +52,8 @@ def _html_responses(*statuses: int) -> dict[int, ResponseSpec]:
 
 
 _PAGE_DESCRIPTIONS = {
-    400: "Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's",
+    400: "Incomplete or unreadable parameters, an unknown, used or expired state, a code Amazon refused as late or "
+    "used already, or a callback that is not Amazon's",
     401: "Not signed in",
     403: "Not an admin, or the confirmation did not come from this site with the session's CSRF token",
     404: "No company in your scope is connected to this selling partner",
@@ -58,7 +61,7 @@ _PAGE_DESCRIPTIONS = {
     410: "The draft the token was meant for is no longer open",
     422: "A rule of the draft or the app credentials prevents it",
     429: "Too many token actions",
-    502: "Amazon refused the code",
+    502: "Amazon refused the request (the app's credentials, for one)",
     503: "Amazon is unavailable",
     504: "Amazon did not answer in time",
 }
@@ -184,6 +187,7 @@ class OAuthPagesController(Controller):
         amazon_callback_uri: Annotated[str | None, QueryParameter(max_length=2048)] = None,
         amazon_state: _TOKEN = None,
         selling_partner_id: _TOKEN = None,
+        version: Annotated[str | None, QueryParameter(max_length=16)] = None,
     ) -> Response[Any]:
         """Amazon's Log-in URI: sign in if needed, then ask the user to confirm; a GET never writes anything."""
         if not amazon_callback_uri or not amazon_state or not selling_partner_id:
@@ -199,7 +203,9 @@ class OAuthPagesController(Controller):
                 headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
             )
         try:
-            plan = await services.oauth.plan_renewal(amazon_callback_uri, amazon_state, selling_partner_id, session)
+            plan = await services.login_uri.plan(
+                amazon_callback_uri, amazon_state, selling_partner_id, session, beta=version == "beta"
+            )
         except DomainError as error:
             return _failure(error)
         return _confirmation(plan, amazon_callback_uri, session.csrf_token)
@@ -218,13 +224,12 @@ class OAuthPagesController(Controller):
         request: Request[Any, Any, Any],
         data: Annotated[RenewalConfirmation, Body(media_type=RequestEncodingType.URL_ENCODED)],
     ) -> Response[Any]:
-        """The user confirmed the renewal (a same-site form with the session's CSRF token): continue at Amazon."""
+        """The user confirmed (a same-site form with the session's CSRF token): continue at Amazon."""
         session = await _session(services, request)
         if session is None:
             return _page(
                 "Sign in first",
-                "<p>Your session has ended. Start the renewal again in Seller Central.</p>"
-                '<p><a href="/">Sign in</a></p>',
+                '<p>Your session has ended. Start the authorization again at Amazon.</p><p><a href="/">Sign in</a></p>',
                 401,
             )
         if not _same_site(request) or not hmac.compare_digest(data.csrf_token.encode(), session.csrf_token.encode()):
@@ -239,8 +244,12 @@ class OAuthPagesController(Controller):
         if not SELLING_PARTNER_ID.fullmatch(seller):
             return _unreadable_seller()
         try:
-            plan = await services.oauth.plan_renewal(callback_uri, amazon_state, seller, session)
-            target = await services.oauth.continue_renewal(plan, session, _actor(request, session))
+            plan = await services.login_uri.plan(
+                callback_uri, amazon_state, seller, session, beta=data.version == "beta"
+            )
+            target = await services.login_uri.carry_out(
+                plan, session, _actor(request, session), company_code=data.company_code[:64]
+            )
         except DomainError as error:
             return _failure(error)
         return Redirect(
@@ -251,7 +260,7 @@ class OAuthPagesController(Controller):
 def _incomplete_login() -> Response[str]:
     return _page(
         "Incomplete request from Amazon",
-        "<p>Amazon's request lacked a parameter. Start the renewal again in Seller Central.</p>",
+        "<p>Amazon's request lacked a parameter. Start the authorization again at Amazon.</p>",
         400,
     )
 
@@ -264,31 +273,47 @@ def _unreadable_seller() -> Response[str]:
     )
 
 
-def _confirmation(plan: RenewalPlan, amazon_callback_uri: str, csrf_token: str) -> Response[str]:
-    """ "Continue renewing …?": the button POSTs the same parameters with the session's CSRF token."""
+def _confirmation(plan: LoginPlan, amazon_callback_uri: str, csrf_token: str) -> Response[str]:
+    """ "Continue …?": the button POSTs the same parameters with the session's CSRF token (and, for a seller new
+    here, the company the admin names)."""
     fields = {
         "amazon_callback_uri": amazon_callback_uri,
         "amazon_state": plan.amazon_state,
         "selling_partner_id": plan.selling_partner_id,
         "csrf_token": csrf_token,
+        **({"version": "beta"} if plan.beta else {}),
     }
     hidden = "".join(
         f'<input type="hidden" name="{name}" value="{html.escape(value)}">' for name, value in fields.items()
     )
-    company, region = html.escape(plan.company.code), html.escape(plan.region.value)
+    seller, region = html.escape(plan.selling_partner_id), html.escape(plan.region.value)
+    account = f"{html.escape(plan.account_type)} account {seller}"
+    company = html.escape(plan.company.code) if plan.company else ""
+    waits = "The new token will wait in your draft of the company's settings until you Save it."
+    if plan.kind == "continue":
+        title = f"Continue connecting {company} for {region}?"
+        intro = f"<p>Amazon confirmed your consent for {account}. {waits}</p>"
+        choice = ""
+    elif plan.kind == "renewal":
+        title = f"Continue renewing the Amazon authorization of {company} for {region}?"
+        intro = f"<p>Amazon asks to renew the authorization of {account}. {waits}</p>"
+        choice = ""
+    else:
+        title = f"Connect Amazon {account} for {region}?"
+        intro = (
+            f"<p>Amazon asks to authorize this app for {account}, which no company of yours uses yet. Name the "
+            f"company (its account owner) this account is for. {waits}</p>"
+        )
+        choice = (
+            '<p><label for="company_code">Company code</label> '
+            '<input id="company_code" name="company_code" required maxlength="32" autocomplete="off"></p>'
+        )
     body = (
-        f"<p>Amazon asks to renew the authorization of selling partner {html.escape(plan.selling_partner_id)}. "
-        "The new token will wait in your draft of the company's settings until you Save it.</p>"
-        f'<form method="post" action="/oauth/amazon/login">{hidden}'
+        f'{intro}<form method="post" action="/oauth/amazon/login">{hidden}{choice}'
         f'<button type=submit>Continue at Amazon</button> <a href="/">Cancel</a></form>'
     )
     # The form's answer redirects to Amazon's page: the browser checks that redirect against form-action too.
-    return _page(
-        f"Continue renewing the Amazon authorization of {company} for {region}?",
-        body,
-        200,
-        form_action=f"'self' {origin_of(plan.callback)}",
-    )
+    return _page(title, body, 200, form_action=f"'self' {origin_of(plan.callback)}")
 
 
 def _same_site(request: Request[Any, Any, Any]) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 from typing import Literal
 
 import msgspec
@@ -69,6 +70,39 @@ MARKETPLACES: dict[str, Marketplace] = {
         _mp("A1VC38T7YXB528", Region.FE, "JP", "Japan", "sellercentral.amazon.co.jp", "vendorcentral.amazon.co.jp"),
     )
 }
+
+# Country Seller Central sites that Amazon's callback pages have been seen on, besides the marketplaces' own
+# (FACTS §1 marks them uncertain): accepted as amazon_callback_uri hosts, never used to start a consent.
+EXTRA_SELLER_CENTRAL_HOSTS: dict[Region, tuple[str, ...]] = {
+    Region.NA: (),
+    Region.EU: ("sellercentral.amazon.co.uk", "sellercentral.amazon.de", "sellercentral.amazon.ie"),
+    Region.FE: ("sellercentral-japan.amazon.com",),
+}
+
+
+@cache
+def central_hosts(region: Region, account_type: AccountType) -> frozenset[str]:
+    """The host names of the region's Seller (or Vendor) Central sites, lower case, without scheme."""
+    sites = {
+        m.seller_central if account_type == "seller" else m.vendor_central
+        for m in MARKETPLACES.values()
+        if m.region == region
+    }
+    hosts = {site.removeprefix("https://") for site in sites if site}
+    if account_type == "seller":
+        hosts.update(EXTRA_SELLER_CENTRAL_HOSTS[region])
+    return frozenset(hosts)
+
+
+def central_site_of(host: str) -> tuple[Region, AccountType] | None:
+    """The region and account type whose Seller or Vendor Central `host` is (None: not Amazon's)."""
+    account_types: tuple[AccountType, ...] = ("seller", "vendor")
+    for region in Region:
+        for account_type in account_types:
+            if host.lower() in central_hosts(region, account_type):
+                return region, account_type
+    return None
+
 
 SP_API_HOSTS: dict[Region, str] = {
     Region.NA: "https://sellingpartnerapi-na.amazon.com",

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Literal
 
 from app.amazon.regions import AccountType, Region
-from app.amazon.status import ConnectionStatus
+from app.amazon.status import CheckResult, ConnectionStatus
 from app.companies.hierarchy import CompanyRef
 from app.lib.wire import Struct
 
@@ -115,3 +115,44 @@ class MarketplaceInfo(Struct):
     region: Region
     country_code: str
     name: str
+
+
+Verdict = Literal[
+    "ok",
+    "reauthorization_required",
+    "token_unreadable",
+    "app_credentials_invalid",
+    "wrong_region_or_role",
+    "amazon_unavailable",
+    "quota_exhausted",
+]
+
+
+class LastCheck(Struct):
+    """A connection's last check as stored: when, what it concluded, and why when that was not ok."""
+
+    checked_at: datetime
+    result: CheckResult
+    error_code: str | None = None
+    error_message: str | None = None
+
+
+class ConnectionTest(Struct):
+    """The verdict of a connection test, in plain words, with the action to take.
+
+    `quota_exhausted`: Amazon's quota for the seller allows no test now; nothing about the connection was learnt or
+    recorded. `next_test_at` says when the next test can run and `last_result` what the last check concluded.
+    """
+
+    verdict: Verdict
+    message: str
+    action: str | None
+    checked_at: datetime
+    region: Region
+    ran_on: CompanyRef
+    ran_on_owner: bool
+    access_token_expires_at: datetime | None = None
+    marketplaces_seen: list[str] = []
+    warnings: list[str] = []
+    next_test_at: datetime | None = None
+    last_result: LastCheck | None = None

@@ -87,7 +87,12 @@ class OAuthFlow(Table, tablename="oauth_flow"):
 
 
 class OrderSync(Table):
-    """What the order import last did for a company (a count and a time; no order model here)."""
+    """What the order import did for a company (counts and times; no order model here), and where it stands.
+
+    `regions` holds, per region, the window being fetched with its next page's token and the last run's outcome
+    (app.amazon.orders_progress.RegionImport as JSON): written after every page, so a retried or killed import
+    resumes at the page it had not saved yet.
+    """
 
     id = Serial(primary_key=True)
     company = ForeignKey(Company, unique=True, index=True, on_delete=OnDelete.cascade)
@@ -95,3 +100,4 @@ class OrderSync(Table):
     orders_imported = Integer(default=0)
     last_run_orders = Integer(default=0)
     last_error = Text(null=True, default=None)
+    regions = Text(default="{}")

@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import random
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 import redis.asyncio as aioredis
+from redis import exceptions as redis_errors
+from redis.asyncio.client import PubSub
 from redis.exceptions import LockError
 
 from app.amazon.connections import ConnectionService
@@ -20,6 +24,7 @@ from app.amazon.settings import SettingsService
 from app.amazon.status import CheckResult
 from app.amazon.tables import AmazonConnection
 from app.audit.notifications import NotificationService
+from app.audit.service import SYSTEM
 from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
 from app.lib.crypto import SecretError
@@ -30,6 +35,13 @@ SKEW = timedelta(minutes=5)
 SAVES_CHANNEL = "erp-settings:settings-saved"
 LOCK_TIMEOUT_SECONDS = 30
 COOLDOWN_SECONDS = 60
+# Redis failing to answer (as opposed to answering with an error): the subscription waits for it and comes back.
+REDIS_AWAY: tuple[type[BaseException], ...] = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
+RESUBSCRIBE_FIRST_SECONDS = 0.5
+RESUBSCRIBE_MAX_SECONDS = 5.0
+RECEIVE_WAIT_SECONDS = 1.0
+CONFIRM_SECONDS = 5.0
+HEARTBEAT_SECONDS = 15.0
 
 
 class ReauthorizationRequired(DomainError):
@@ -92,19 +104,85 @@ class TokenProvider:
         await self.redis.publish(SAVES_CHANNEL, b"saved")
 
     async def listen_for_saves(self) -> None:
-        """Follow other processes' Saves (Redis pub/sub) for as long as the services run."""
-        pubsub = self.redis.pubsub()
-        await pubsub.subscribe(SAVES_CHANNEL)
+        """Follow other processes' Saves (Redis pub/sub) for as long as the services run, through Redis outages.
 
-        async def follow() -> None:
-            try:
-                async for message in pubsub.listen():
-                    if message.get("type") == "message":
-                        self.forget()
-            finally:
+        Subscribes once before returning (a Redis that is away at start-up stops the start, as before); the
+        subscription then comes back by itself after every lost connection.
+        """
+        pubsub = await self._subscribe()
+        self._listener = asyncio.create_task(self._follow_saves(pubsub), name="token-cache-invalidation")
+
+    async def _subscribe(self) -> PubSub:
+        """A subscription Redis has confirmed (a request sent into a dead connection would seem to succeed)."""
+        pubsub = self.redis.pubsub()
+        try:
+            await pubsub.subscribe(SAVES_CHANNEL)
+            confirmed = await pubsub.get_message(timeout=CONFIRM_SECONDS)
+            if confirmed is None or confirmed.get("type") != "subscribe":
+                raise redis_errors.TimeoutError(f"Redis did not confirm the subscription within {CONFIRM_SECONDS:g} s")
+        except BaseException:
+            with contextlib.suppress(*REDIS_AWAY):
+                await pubsub.aclose()  # type: ignore[no-untyped-call]
+            raise
+        return pubsub
+
+    async def _follow_saves(self, pubsub: PubSub | None) -> None:
+        delay = RESUBSCRIBE_FIRST_SECONDS
+        lost_at = 0.0
+        try:
+            while True:
+                if pubsub is None:
+                    await asyncio.sleep(delay * random.uniform(0.8, 1.2))  # noqa: S311 (jitter)
+                    try:
+                        pubsub = await self._subscribe()
+                    except REDIS_AWAY:
+                        delay = min(RESUBSCRIBE_MAX_SECONDS, delay * 2)
+                        continue
+                    # Subscribed first, then forgotten: a Save announced while we were cut off never reached us,
+                    # one announced from now on will.
+                    self.forget()
+                    log.info(
+                        "Save announcements: subscribed again after %.1f s; cached owners and tokens dropped",
+                        time.monotonic() - lost_at,
+                    )
+                    delay = RESUBSCRIBE_FIRST_SECONDS
+                try:
+                    await self._receive_saves(pubsub)
+                except REDIS_AWAY as away:
+                    lost_at = time.monotonic()
+                    log.warning(
+                        "Save announcements: connection to Redis lost (%s); subscribing again with backoff",
+                        type(away).__name__,
+                    )
+                    with contextlib.suppress(*REDIS_AWAY):
+                        await pubsub.aclose()  # type: ignore[no-untyped-call]
+                    pubsub = None
+        finally:
+            if pubsub is not None:
                 await pubsub.aclose()  # type: ignore[no-untyped-call]
 
-        self._listener = asyncio.create_task(follow(), name="token-cache-invalidation")
+    async def _receive_saves(self, pubsub: PubSub) -> None:
+        """Drop the caches at each announcement until the connection fails (raises).
+
+        Each read passes its own timeout: the client's socket timeout would otherwise end every quiet minute. A
+        connection that stays quiet is pinged; one that does not answer the ping is lost (a host gone away sends
+        no reset, and would leave this process deaf to Saves for good).
+        """
+        loop = asyncio.get_running_loop()
+        heard = loop.time()
+        pinged = False
+        while True:
+            message = await pubsub.get_message(timeout=RECEIVE_WAIT_SECONDS)
+            now = loop.time()
+            if message is not None:
+                heard, pinged = now, False
+                if message.get("type") == "message":
+                    self.forget()
+            elif now - heard > HEARTBEAT_SECONDS:
+                if pinged:
+                    raise redis_errors.TimeoutError(f"no answer to a ping within {HEARTBEAT_SECONDS:.0f} s")
+                await pubsub.ping()
+                heard, pinged = now, True
 
     async def stop_listening(self) -> None:
         if self._listener is not None:
@@ -247,6 +325,11 @@ class TokenProvider:
             grant = await self.lwa.refresh(self.credentials.client(creds), refresh_token)
         except AmazonRefused as refused:
             if refused.lwa_error == "invalid_grant":
+                newer = await self._row(key)
+                if newer["refresh_token"] != row["refresh_token"]:
+                    # A connection test stored the refresh token Amazon rotated (or a Save a new authorization)
+                    # while ours was on its way: ours was the old one, the stored one may well work.
+                    return await self._from_stored(key, newer)
                 await self._require_reauthorization(key, row, "reauthorization_required", refused.message)
                 raise ReauthorizationRequired(refused.message) from None
             await self.redis.set(f"cooldown:token:{key[0]}:{key[1]}", refused.lwa_error, ex=COOLDOWN_SECONDS)
@@ -255,8 +338,25 @@ class TokenProvider:
             await self.redis.set(f"cooldown:token:{key[0]}:{key[1]}", failure.code, ex=COOLDOWN_SECONDS)
             raise TokenUnavailable(failure.message, retry_after=failure.retry_after or COOLDOWN_SECONDS) from None
         expires_at = self.clock.now() + timedelta(seconds=grant.expires_in)
-        await self.connections.cache_access_token(row, grant.access_token, expires_at)
+        # A refresh token other than the one sent is stored with the access token (FACTS §2): the old one may be dead.
+        stored = await self.connections.store_refresh(
+            row,
+            sent_refresh_token=refresh_token,
+            returned_refresh_token=grant.refresh_token,
+            access_token=grant.access_token,
+            expires_at=expires_at,
+            actor=SYSTEM,
+        )
+        if stored == "superseded":
+            # A Save stored another authorization while LWA answered (perhaps of another seller): use that one.
+            return await self._from_stored(key, await self._row(key))
         return self._remember(key, grant.access_token, expires_at)
+
+    async def _from_stored(self, key: tuple[int, Region], row: dict[str, Any]) -> str:
+        """The row's access token while it is fresh, else a refresh with its refresh token."""
+        if (fresh := self._fresh(row)) is not None:
+            return self._remember(key, fresh, row["access_token_expires_at"])
+        return await self._refresh(key, row)
 
 
 async def notify_reauthorization(

@@ -19,6 +19,10 @@ from app.amazon_sim.admin_schemas import (
     Counters,
     FaultList,
     FaultSpec,
+    NextTokenReadingChange,
+    NextTokenReadingView,
+    RefreshTokenRotation,
+    RefreshTokenRotationChange,
     RequestLog,
     Revocation,
     RevocationResult,
@@ -26,6 +30,8 @@ from app.amazon_sim.admin_schemas import (
     SellerRegistration,
     SellerView,
     StateSummary,
+    UsagePlanSpeed,
+    UsagePlanSpeedView,
     app_view,
     clock_view,
     fault_list,
@@ -36,6 +42,7 @@ from app.amazon_sim.admin_schemas import (
 from app.amazon_sim.catalog import MARKETPLACES, OPERATIONS
 from app.amazon_sim.faults import DEFAULT_LATENCY_SECONDS, DEFAULT_TIMEOUT_SECONDS, Fault
 from app.amazon_sim.grants import revoke
+from app.amazon_sim.ratelimit import RateLimiter
 from app.amazon_sim.records import App, SellerAccount
 from app.amazon_sim.state import REQUEST_LOG_SIZE, SimulatorState
 from app.config import is_loopback_host
@@ -136,7 +143,40 @@ class AdminController(Controller):
             data.selling_partner_id, data.name, data.account_type, data.region, tuple(data.marketplace_ids)
         )
         sim.sellers[seller.selling_partner_id] = seller
+        sim.orders.orders_per_30_days.pop(seller.selling_partner_id, None)
+        if data.orders_per_30_days is not None:
+            sim.orders.orders_per_30_days[seller.selling_partner_id] = data.orders_per_30_days
         return seller_view(seller)
+
+    @get("/next-token-reading", operation_id="getSimulatedNextTokenReading")
+    async def next_token_reading(self, sim: NamedDependency[SimulatorState]) -> NextTokenReadingView:
+        """How getOrders reads NextToken now."""
+        return NextTokenReadingView(sim.orders.next_token_reading)
+
+    @post("/next-token-reading", operation_id="setSimulatedNextTokenReading", status_code=200)
+    async def set_next_token_reading(
+        self, sim: NamedDependency[SimulatorState], data: JSONBody[NextTokenReadingChange]
+    ) -> NextTokenReadingView:
+        """keeps-filters: filters beside NextToken must be the first page's; replaces-filters: any is a 400."""
+        sim.orders.next_token_reading = data.reading
+        return NextTokenReadingView(sim.orders.next_token_reading)
+
+    @get("/usage-plan-speed", operation_id="getSimulatedUsagePlanSpeed")
+    async def usage_plan_speed(self, sim: NamedDependency[SimulatorState]) -> UsagePlanSpeedView:
+        """How many times faster than Amazon's the usage plans refill (1: Amazon's rates)."""
+        return UsagePlanSpeedView(sim.usage_plan_speed)
+
+    @post("/usage-plan-speed", operation_id="setSimulatedUsagePlanSpeed", status_code=200)
+    async def set_usage_plan_speed(
+        self, sim: NamedDependency[SimulatorState], data: JSONBody[UsagePlanSpeed]
+    ) -> UsagePlanSpeedView:
+        """Multiply every usage plan's rate (reset returns to 1); bursts and 429s stay as Amazon's.
+
+        The buckets start afresh, full, at the new rate.
+        """
+        sim.usage_plan_speed = data.speed
+        sim.rate_limiter = RateLimiter()
+        return UsagePlanSpeedView(sim.usage_plan_speed)
 
     @post("/revoke", operation_id="revokeSimulatedAuthorization", status_code=200)
     async def revoke_authorization(
@@ -144,6 +184,19 @@ class AdminController(Controller):
     ) -> RevocationResult:
         """Revoke the refresh (and access) tokens of the selling partner's authorization(s)."""
         return RevocationResult(revoke(sim, data.selling_partner_id, data.application_id))
+
+    @get("/refresh-token-rotation", operation_id="getSimulatedRefreshTokenRotation")
+    async def refresh_token_rotation(self, sim: NamedDependency[SimulatorState]) -> RefreshTokenRotation:
+        """Whether refreshes rotate the refresh token."""
+        return RefreshTokenRotation(enabled=sim.rotate_refresh_tokens)
+
+    @post("/refresh-token-rotation", operation_id="switchSimulatedRefreshTokenRotation", status_code=200)
+    async def switch_refresh_token_rotation(
+        self, sim: NamedDependency[SimulatorState], data: JSONBody[RefreshTokenRotationChange]
+    ) -> RefreshTokenRotation:
+        """On: every refresh returns a new refresh token and the one sent stops working (reset turns it off)."""
+        sim.rotate_refresh_tokens = data.enabled
+        return RefreshTokenRotation(enabled=sim.rotate_refresh_tokens)
 
     @post("/faults", operation_id="armSimulatedFault")
     async def arm_fault(self, sim: NamedDependency[SimulatorState], data: JSONBody[FaultSpec]) -> FaultList:

@@ -8,6 +8,7 @@ from typing import Annotated
 import msgspec
 
 from app.amazon_sim.catalog import AccountType, Region
+from app.amazon_sim.fake_orders import NextTokenReading
 from app.amazon_sim.faults import FaultKind, FaultTarget
 from app.amazon_sim.records import GRANT_TYPES, App, GrantType, RecordedRequest, SellerAccount
 from app.amazon_sim.state import SimulatorState
@@ -73,6 +74,8 @@ class SellerRegistration(InputStruct):
     account_type: AccountType
     region: Region
     marketplace_ids: Annotated[list[str], msgspec.Meta(min_length=1)]
+    # getOrders volume per marketplace; unset: one order every eight hours.
+    orders_per_30_days: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | None = None
 
 
 class Revocation(InputStruct):
@@ -84,6 +87,36 @@ class Revocation(InputStruct):
 
 class RevocationResult(Struct):
     revoked_refresh_tokens: int
+
+
+class RefreshTokenRotationChange(InputStruct):
+    """Whether LWA answers each refresh with a new refresh token (and forgets the one sent)."""
+
+    enabled: bool
+
+
+class RefreshTokenRotation(Struct):
+    enabled: bool
+
+
+class NextTokenReadingChange(InputStruct):
+    """How getOrders reads NextToken: beside unchanged filters (the current model) or instead of them (the older)."""
+
+    reading: NextTokenReading
+
+
+class NextTokenReadingView(Struct):
+    reading: NextTokenReading
+
+
+class UsagePlanSpeed(InputStruct):
+    """Every SP-API usage plan's rate times `speed` (bursts unchanged): Amazon's paging shape in less time."""
+
+    speed: Annotated[float, msgspec.Meta(gt=0, le=10_000)]
+
+
+class UsagePlanSpeedView(Struct):
+    speed: float
 
 
 class FaultSpec(InputStruct):

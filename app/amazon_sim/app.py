@@ -12,6 +12,7 @@ from litestar.types import Receive, Scope, Send
 
 from app.amazon_sim.admin import AdminController
 from app.amazon_sim.consent import ConsentController
+from app.amazon_sim.login_behaviour import LoginBehaviourController
 from app.amazon_sim.lwa import token
 from app.amazon_sim.recording import logger, request_recorder
 from app.amazon_sim.responses import SpApiError, SpApiErrors
@@ -36,7 +37,7 @@ def create_simulator_app(public_url: str) -> Litestar:
         return sim
 
     return Litestar(
-        route_handlers=[ConsentController, token, SpApiController, AdminController],
+        route_handlers=[ConsentController, token, SpApiController, AdminController, LoginBehaviourController],
         dependencies={"sim": Provide(provide_simulator, sync_to_thread=False)},
         before_send=[request_recorder(sim)],
         # The admin API changes what every client of the simulator sees: like the ERP's API, it takes no cross-site

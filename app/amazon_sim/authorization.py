@@ -52,8 +52,6 @@ def check_consent(
     """Check a consent URL's parameters in the order Seller Central reports them."""
     central = consent_host(host)
     app = _known_app(sim, application_id)
-    if app.draft and version != "beta":
-        raise ConsentError(f"{app.name} is in Draft: its authorization URL must include version=beta.", "MD1000")
     return _request(host, central, app, state, redirect_uri, version or None)
 
 
@@ -77,6 +75,84 @@ def confirm(sim: SimulatorState, request: ConsentRequest, selling_partner_id: st
     )
 
 
+def confirm_website(
+    sim: SimulatorState, request: ConsentRequest, selling_partner_id: str | None, callback_url: str
+) -> str:
+    """The partner confirmed the website workflow's consent: the code at once, or first the app's Log-in URI.
+
+    With the Log-in URI step (LoginBehaviour), Amazon sends the browser to the app's Log-in URI with
+    amazon_callback_uri, amazon_state and selling_partner_id (and version=beta for a draft app); the code is issued
+    only when the app sends the browser back to amazon_callback_uri (`finish_login_step`).
+    """
+    if not sim.login_behaviour.login_step_for(request.app) or not request.app.login_uri:
+        return confirm(sim, request, selling_partner_id)
+    return confirm_appstore(sim, request, selling_partner_id, callback_url)
+
+
+def check_appstore(sim: SimulatorState, host: str, application_id: str | None, version: str | None) -> ConsentRequest:
+    """Authorize now, in Amazon's Appstore: the consent comes first, with no state of the app's yet."""
+    central = consent_host(host)
+    app = _known_app(sim, application_id)
+    if not app.login_uri:
+        raise ConsentError(f"{app.name} has no Log-in URI: it cannot be authorized from the Appstore.")
+    if app.draft and version != "beta":
+        raise ConsentError(f"{app.name} is in Draft: its authorization URL must include version=beta.", "MD1000")
+    return ConsentRequest(host, central, app, app.redirect_uris[0] if app.redirect_uris else "", "", version)
+
+
+def confirm_appstore(
+    sim: SimulatorState, request: ConsentRequest, selling_partner_id: str | None, callback_url: str
+) -> str:
+    """The partner confirmed in the Appstore: always on to the app's Log-in URI, the code after it."""
+    seller = _account_on_host(sim, request.central, selling_partner_id)
+    amazon_state = secrets.token_urlsafe(24)
+    sim.renewals[amazon_state] = Renewal(
+        request.app.application_id, seller.selling_partner_id, request.host, sim.clock.now(), consented=True
+    )
+    return _to_login_uri(sim, request.app, seller, amazon_state, callback_url)
+
+
+def finish_login_step(
+    sim: SimulatorState,
+    host: str,
+    amazon_state: str | None,
+    state: str | None,
+    redirect_uri: str | None,
+    version: str | None,
+) -> str:
+    """The app came back from its Log-in URI inside the website workflow: the code, for the consenting account."""
+    renewal = sim.renewals.get(amazon_state) if amazon_state else None
+    if (
+        amazon_state is None
+        or renewal is None
+        or not renewal.consented
+        or renewal.host != host
+        or renewal.expired(sim.clock.now())
+    ):
+        raise ConsentError("This authorization link is unknown or has expired. Start again from the app.")
+    central = consent_host(host)
+    request = _request(host, central, _known_app(sim, renewal.application_id), state, redirect_uri, version)
+    del sim.renewals[amazon_state]
+    return confirm(sim, request, renewal.selling_partner_id)
+
+
+def is_login_step(sim: SimulatorState, amazon_state: str | None) -> bool:
+    renewal = sim.renewals.get(amazon_state) if amazon_state else None
+    return renewal is not None and renewal.consented
+
+
+def _to_login_uri(sim: SimulatorState, app: App, seller: SellerAccount, amazon_state: str, callback_url: str) -> str:
+    if sim.login_behaviour.relative_callback_uri:
+        # Seen now and then: a path relative to the Central site, which the app must resolve itself.
+        callback_url = "/apps/" + callback_url.split("/apps/", 1)[1]
+    params = [
+        ("amazon_callback_uri", callback_url),
+        ("amazon_state", amazon_state),
+        ("selling_partner_id", seller.selling_partner_id),
+    ]
+    return with_query(app.login_uri or "", params + ([("version", "beta")] if app.draft else []))
+
+
 def start_renewal(
     sim: SimulatorState, host: str, application_id: str | None, selling_partner_id: str | None, callback_url: str
 ) -> str:
@@ -91,24 +167,24 @@ def start_renewal(
         raise ConsentError(f"{app.name} has no Log-in URI.")
     amazon_state = secrets.token_urlsafe(24)
     sim.renewals[amazon_state] = Renewal(app.application_id, seller.selling_partner_id, host, sim.clock.now())
-    params = [
-        ("amazon_callback_uri", callback_url),
-        ("amazon_state", amazon_state),
-        ("selling_partner_id", seller.selling_partner_id),
-    ]
-    return with_query(app.login_uri, params + ([("version", "beta")] if app.draft else []))
+    return _to_login_uri(sim, app, seller, amazon_state, callback_url)
 
 
 def resume_renewal(
-    sim: SimulatorState, host: str, amazon_state: str | None, state: str | None, redirect_uri: str | None
+    sim: SimulatorState,
+    host: str,
+    amazon_state: str | None,
+    state: str | None,
+    redirect_uri: str | None,
+    version: str | None,
 ) -> tuple[ConsentRequest, SellerAccount]:
     """The app came back to amazon_callback_uri: the consent request and the account that is renewing."""
     renewal = sim.renewals.get(amazon_state) if amazon_state else None
-    if renewal is None or renewal.host != host or renewal.expired(sim.clock.now()):
+    if renewal is None or renewal.consented or renewal.host != host or renewal.expired(sim.clock.now()):
         raise ConsentError("This renewal link is unknown or has expired. Start again from Manage Your Apps.")
     central = consent_host(host)
     app = _known_app(sim, renewal.application_id)
-    request = _request(host, central, app, state, redirect_uri, "beta" if app.draft else None)
+    request = _request(host, central, app, state, redirect_uri, version)
     return request, _account_on_host(sim, central, renewal.selling_partner_id)
 
 
@@ -119,9 +195,10 @@ def finish_renewal(
     state: str | None,
     redirect_uri: str | None,
     selling_partner_id: str | None,
+    version: str | None,
 ) -> str:
     """Confirm a renewal for the account that started it; its amazon_state works once."""
-    request, seller = resume_renewal(sim, host, amazon_state, state, redirect_uri)
+    request, seller = resume_renewal(sim, host, amazon_state, state, redirect_uri, version)
     if selling_partner_id != seller.selling_partner_id:
         raise ConsentError("This renewal belongs to another account.")
     del sim.renewals[amazon_state]
@@ -145,6 +222,9 @@ def _known_app(sim: SimulatorState, application_id: str | None) -> App:
 def _request(
     host: str, central: ConsentHost, app: App, state: str | None, redirect_uri: str | None, version: str | None
 ) -> ConsentRequest:
+    if app.draft and version != "beta":
+        # Without it Amazon would authorize the published app, which a draft app does not have.
+        raise ConsentError(f"{app.name} is in Draft: its authorization URL must include version=beta.", "MD1000")
     if not app.redirect_uris:
         raise ConsentError(f"{app.name} has no registered redirect URI.", "MD5101")
     chosen = app.redirect_uris[0] if redirect_uri is None else redirect_uri

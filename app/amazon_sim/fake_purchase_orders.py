@@ -14,6 +14,10 @@ from app.amazon_sim.spapi_inputs import InvalidInput, Query, decode_page_token, 
 ORDER_INTERVAL = timedelta(hours=12)
 HISTORY = timedelta(days=30)
 MAX_PAGE = 100
+# "The date range must not exceed 7 days and is available to pull data from the past 6 months" (vendorOrders.json);
+# six months counted short, so that whatever the simulator accepts Amazon accepts too.
+MAX_RANGE = timedelta(days=7)
+AVAILABLE_FOR = timedelta(days=180)
 _STATES = ("New", "Acknowledged", "Closed")
 _ALPHABET = "0123456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 
@@ -96,7 +100,7 @@ class PurchaseOrdersCursor(msgspec.Struct, frozen=True):
 def get_purchase_orders(vendor: SellerAccount, query: Query, now: datetime) -> GetPurchaseOrdersResponse:
     """One page of the vendor's purchase orders."""
     token = first(query, "nextToken")
-    cursor = decode_page_token(token, PurchaseOrdersCursor, "nextToken") if token else _first_page(query)
+    cursor = decode_page_token(token, PurchaseOrdersCursor, "nextToken") if token else _first_page(query, now)
     matching = [
         (created, changed, order)
         for created, changed, order in (_purchase_order(vendor, moment, now) for moment in _grid(now))
@@ -116,7 +120,15 @@ def get_purchase_orders(vendor: SellerAccount, query: Query, now: datetime) -> G
     return GetPurchaseOrdersResponse(OrderList(orders, next_page))
 
 
-def _first_page(query: Query) -> PurchaseOrdersCursor:
+def purchase_orders_created_between(
+    vendor: SellerAccount, after: datetime, before: datetime, now: datetime
+) -> list[str]:
+    """The purchase order numbers that createdAfter/createdBefore select, oldest first: the truth for tests."""
+    created = sorted(moment for moment in _grid(now) if after <= moment <= before)
+    return [_purchase_order(vendor, moment, now)[2].purchase_order_number for moment in created]
+
+
+def _first_page(query: Query, now: datetime) -> PurchaseOrdersCursor:
     cursor = PurchaseOrdersCursor(
         created_after=instant(query, "createdAfter"),
         created_before=instant(query, "createdBefore"),
@@ -133,6 +145,10 @@ def _first_page(query: Query) -> PurchaseOrdersCursor:
     ):
         if after is not None and before is not None and after > before:
             raise InvalidInput(f"{name}After must be before {name}Before.")
+        if after is not None and after < now - AVAILABLE_FOR:
+            raise InvalidInput(f"{name}After must be within the past 6 months.")
+        if after is not None and (before or now) - after > MAX_RANGE:
+            raise InvalidInput(f"The date range from {name}After to {name}Before must not exceed 7 days.")
     return cursor
 
 

@@ -86,20 +86,32 @@ def exchange_code(sim: SimulatorState, app: App, code: str, redirect_uri: str) -
     ):
         raise LwaError(400, "invalid_grant", CODE_REFUSED)
     grant.used = True
-    refresh_token = "Atzr|" + secrets.token_urlsafe(256)
-    sim.refresh_tokens[refresh_token] = RefreshToken(app.application_id, grant.selling_partner_id)
+    refresh_token = _issue_refresh_token(sim, app, grant.selling_partner_id)
     return TokenGrant(_issue_access_token(sim, app, grant.selling_partner_id), refresh_token)
 
 
 def refresh_access(sim: SimulatorState, app: App, refresh_token: str) -> TokenGrant:
-    """A new access token for a refresh token whose authorization stands; the same refresh token comes back."""
+    """A new access token for a refresh token whose authorization stands; the same refresh token comes back.
+
+    With rotation switched on, a new refresh token of the same authorization (same year) comes back instead and the
+    one sent stops working at once.
+    """
     token = sim.refresh_tokens.get(refresh_token)
     if token is None or token.revoked or token.application_id != app.application_id:
         raise LwaError(400, "invalid_grant", REFRESH_REFUSED)
     authorization = sim.authorizations.get((token.application_id, token.selling_partner_id))
     if authorization is None or authorization.expired(sim.clock.now()):
         raise LwaError(400, "invalid_grant", REFRESH_REFUSED)
+    if sim.rotate_refresh_tokens:
+        token.revoked = True
+        refresh_token = _issue_refresh_token(sim, app, token.selling_partner_id)
     return TokenGrant(_issue_access_token(sim, app, token.selling_partner_id), refresh_token)
+
+
+def _issue_refresh_token(sim: SimulatorState, app: App, selling_partner_id: str) -> str:
+    token = "Atzr|" + secrets.token_urlsafe(256)
+    sim.refresh_tokens[token] = RefreshToken(app.application_id, selling_partner_id)
+    return token
 
 
 def _issue_access_token(sim: SimulatorState, app: App, selling_partner_id: str) -> str:

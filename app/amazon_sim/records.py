@@ -126,12 +126,14 @@ class AccessToken:
 
 @dataclass(frozen=True, slots=True)
 class Renewal:
-    """A renewal started from Seller Central, remembered under its amazon_state for ten minutes."""
+    """A visit to the app's Log-in URI, remembered under its amazon_state for ten minutes: a renewal started from
+    Seller Central, or (`consented`) the Log-in URI step of the website workflow, after the partner's consent."""
 
     application_id: str
     selling_partner_id: str
     host: str
     started_at: datetime
+    consented: bool = False
 
     def expired(self, now: datetime) -> bool:
         return now - self.started_at >= RENEWAL_LIFETIME

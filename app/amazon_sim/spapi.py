@@ -99,8 +99,12 @@ class SpApiController(Controller):
     async def orders(
         self, sim: NamedDependency[SimulatorState], request: Request[Any, Any, Any], host: FromPath[str]
     ) -> Response[bytes]:
-        """Orders API v0: the seller's orders."""
-        return await serve(sim, request, host, OPERATIONS["getOrders"], get_orders)
+        """Orders API v0: the seller's orders (how many, and how NextToken is read, as the admin API set)."""
+
+        def orders_page(seller: SellerAccount, query: Query, now: datetime) -> object:
+            return get_orders(seller, query, now, sim.orders)
+
+        return await serve(sim, request, host, OPERATIONS["getOrders"], orders_page)
 
 
 async def serve(
@@ -122,6 +126,7 @@ async def serve(
     if seller is None or seller.region != api_host.region or seller.account_type != operation.account_type:
         return sp_api_error(403, "Unauthorized", ACCESS_DENIED)
     rate, burst = (SANDBOX_RATE, SANDBOX_BURST) if api_host.sandbox else (operation.rate, operation.burst)
+    rate *= sim.usage_plan_speed
     bucket = (grant.application_id, seller.selling_partner_id, operation.name, host)
     if not sim.rate_limiter.try_take(bucket, rate, burst, sim.clock.now().timestamp()):
         return sp_api_error(429, "QuotaExceeded", QUOTA_EXCEEDED)

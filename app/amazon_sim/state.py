@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter, deque
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Literal
 
 from app.amazon_sim.catalog import OPERATIONS
+from app.amazon_sim.fake_orders import OrderBook
 from app.amazon_sim.faults import FaultBoard
 from app.amazon_sim.ratelimit import RateLimiter
 from app.amazon_sim.records import (
@@ -47,6 +50,22 @@ class SimulatorClock:
         self.offset = timedelta(seconds=seconds)
 
 
+@dataclass
+class LoginBehaviour:
+    """Where Amazon is known to behave in more than one way around the Log-in URI (FACTS §1), which way it does.
+
+    `website_login_step`: whether the website workflow visits the app's Log-in URI after the partner's consent and
+    before the code ("draft_apps": as integrators report for draft apps). `relative_callback_uri`: whether
+    amazon_callback_uri is sent as a path relative to the Central site (seen about one time in ten).
+    """
+
+    website_login_step: Literal["never", "draft_apps", "always"] = "draft_apps"
+    relative_callback_uri: bool = False
+
+    def login_step_for(self, app: App) -> bool:
+        return self.website_login_step == "always" or (self.website_login_step == "draft_apps" and app.draft)
+
+
 class SimulatorState:
     """Everything the simulator remembers; `reset()` forgets it all and re-seeds the defaults.
 
@@ -63,6 +82,13 @@ class SimulatorState:
         self.refresh_tokens: dict[str, RefreshToken] = {}
         self.access_tokens: dict[str, AccessToken] = {}
         self.renewals: dict[str, Renewal] = {}
+        self.login_behaviour = LoginBehaviour()
+        # Off: a refresh returns the refresh token it was sent, as Amazon does. On: each refresh returns a new one and
+        # the old one stops working, so a client that keeps the old one fails its next refresh (FACTS §2).
+        self.rotate_refresh_tokens = False
+        self.orders = OrderBook()
+        # Tests and benchmarks run Amazon's usage plans faster (rates times this), bursts unchanged.
+        self.usage_plan_speed = 1.0
         self.rate_limiter = RateLimiter()
         self.faults = FaultBoard()
         self.counters: Counter[str] = Counter()
@@ -82,6 +108,10 @@ class SimulatorState:
         self.refresh_tokens.clear()
         self.access_tokens.clear()
         self.renewals.clear()
+        self.login_behaviour = LoginBehaviour()
+        self.rotate_refresh_tokens = False
+        self.orders = OrderBook()
+        self.usage_plan_speed = 1.0
         self.rate_limiter = RateLimiter()
         self.faults.clear()
         self.counters.clear()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import Awaitable, Callable
 from typing import Any
 
 import msgspec
@@ -18,27 +17,13 @@ from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.companies.tables import Company
 from app.editing.drafts import CHANGES, DraftStore, diff
+from app.editing.followups import SavedSettings, SaveFollowUps
 from app.editing.rules import DraftRules, Evaluation
 from app.editing.schemas import SaveRequest, SettingsChanges
 from app.editing.tables import EditSession
 from app.lib.clock import Clock
 from app.lib.database import write_transaction
 from app.lib.errors import BadInput, Conflict, PreconditionRequired, RuleViolation
-
-
-class SavedSettings(msgspec.Struct, frozen=True):
-    """What a Save changed, for whoever must react after the commit (token caches, connection checks).
-
-    Unified members are not listed: a listener that needs them asks the hierarchy for the owner's members.
-    """
-
-    company: CompanyRef
-    owner: CompanyRef
-    regions_authorized: tuple[Region, ...]
-    account_scope_changed: bool
-
-
-SaveListener = Callable[[SavedSettings], Awaitable[None]]
 
 
 def parse_if_match(header: str | None) -> int:
@@ -58,7 +43,7 @@ def parse_if_match(header: str | None) -> int:
 
 
 class SaveTransaction:
-    """Applies one draft; listeners run after the commit (cache invalidation, connection checks)."""
+    """Applies one draft; its follow-up work (cache invalidation, connection checks) is recorded with it."""
 
     def __init__(
         self,
@@ -69,6 +54,7 @@ class SaveTransaction:
         audit: AuditService,
         rules: DraftRules,
         drafts: DraftStore,
+        followups: SaveFollowUps,
     ) -> None:
         self.clock = clock
         self.hierarchy = hierarchy
@@ -77,7 +63,7 @@ class SaveTransaction:
         self.audit = audit
         self.rules = rules
         self.drafts = drafts
-        self.listeners: list[SaveListener] = []
+        self.followups = followups
 
     async def run(
         self,
@@ -122,8 +108,10 @@ class SaveTransaction:
                 )
             saved = await self._apply(row, changes, grants, evaluation, actor)
             await self.drafts.close(row, "saved", actor, reason=None)
-        for listener in self.listeners:
-            await listener(saved)
+            follow_up = await self.followups.record(saved)
+        # Committed: the answer is 200 whatever happens next. Delivered now if Redis answers, else by any process
+        # as soon as it does (SaveFollowUps).
+        await self.followups.deliver(follow_up)
         return await self.settings.effective(company_id, actor.user_id)
 
     async def _apply(

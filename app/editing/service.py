@@ -16,6 +16,7 @@ from app.amazon.tables import AmazonSettings as SettingsTable
 from app.audit.service import SYSTEM, Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.editing.drafts import CHANGES, DraftStore, merge, without_unchanged
+from app.editing.followups import SaveFollowUps
 from app.editing.presence import DraftPresence
 from app.editing.rules import DraftRules
 from app.editing.save import SaveTransaction
@@ -37,6 +38,7 @@ class EditService:
         presence: DraftPresence,
         audit: AuditService,
         idle_timeout: timedelta,
+        followups: SaveFollowUps,
     ) -> None:
         self.clock = clock
         self.connections = connections
@@ -44,7 +46,9 @@ class EditService:
         self.rules = DraftRules(hierarchy, settings, connections)
         self.drafts = DraftStore(clock, audit, connections.keyring, idle_timeout)
         self.idle_timeout = idle_timeout
-        self.saving = SaveTransaction(clock, hierarchy, settings, connections, audit, self.rules, self.drafts)
+        self.saving = SaveTransaction(
+            clock, hierarchy, settings, connections, audit, self.rules, self.drafts, followups
+        )
 
     # -- begin / read -----------------------------------------------------------------------------------------
 

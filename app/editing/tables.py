@@ -51,3 +51,16 @@ class CredentialsEdit(Table):
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow())
     closed_at = Timestamptz(null=True, default=None)
+
+
+class SaveFollowUp(Table):
+    """What must happen after a committed Save (every process drops cached tokens, connection checks are queued),
+    written in the Save's own transaction and delivered once Redis answers; `payload` is a SavedSettings (JSON)."""
+
+    id = UUID(primary_key=True)
+    payload = Text()
+    created_at = Timestamptz(default=TimestamptzNow())
+    # A process delivering it (until then, or until the claim is stale, nobody else does).
+    claimed_at = Timestamptz(null=True, default=None)
+    delivered_at = Timestamptz(null=True, default=None, index=True)
+    attempts = Integer(default=0)

@@ -99,6 +99,20 @@ class AmazonRefused(AmazonError):
         self.grant = grant
 
 
+class AuthorizationCodeRefused(BadInput, AmazonRefused):
+    """LWA refused an authorization code (invalid_grant): it came back after its 5 minutes, or was used already.
+
+    Amazon works; the user was slow or the page was reloaded. So a 400 (BadInput comes first in the MRO) asking to
+    get the token again, never a 502, which says Amazon failed.
+    """
+
+    code = "authorization_code_refused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, lwa_error="invalid_grant", grant="code")
+        self.code = type(self).code
+
+
 class SpApiDenied(AmazonError):
     """SP-API answered 403; `expired` tells an expired access token from a refusal (wrong region or role)."""
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import logging
 import re
+import sqlite3
 from typing import Any
 
 import msgspec
+from asyncpg import exceptions as asyncpg_errors
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, SerializationException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
+from redis import exceptions as redis_errors
 
 from app.lib import errors
 from app.lib.wire import ErrorBody
@@ -126,7 +129,53 @@ def internal_error_handler(request: Request[Any, Any, Any], exc: Exception) -> R
     )
 
 
+# A dependency that does not answer (stopped, restarting, unreachable): the request may succeed in a moment.
+RETRY_AFTER_OUTAGE_SECONDS = 5
+_OUTAGES: dict[type[Exception], str] = {
+    redis_errors.ConnectionError: "Redis",
+    redis_errors.TimeoutError: "Redis",
+    asyncpg_errors.PostgresConnectionError: "the database",
+    asyncpg_errors.OperatorInterventionError: "the database",  # shutting down, starting up, cannot connect now
+    asyncpg_errors.TooManyConnectionsError: "the database",
+    # asyncpg's own state machine losing its connection mid-operation (seen while PostgreSQL restarts).
+    asyncpg_errors.InternalClientError: "the database",
+    ConnectionError: "the database",  # refused or reset while connecting (asyncpg raises the builtin ones)
+}
+
+
+# SQLite's ways of saying "not now": another process holds the write lock past the busy timeout, the file cannot
+# be opened. Every other OperationalError is a bug (a query that cannot run) and stays a 500.
+_SQLITE_OUTAGES = ("database is locked", "unable to open database file", "disk i/o error")
+
+
+def outage_of(exc: BaseException) -> str | None:
+    """Which dependency `exc` says is away (None: not an outage)."""
+    if isinstance(exc, sqlite3.OperationalError):
+        return "the database" if str(exc).lower().startswith(_SQLITE_OUTAGES) else None
+    for cls in type(exc).__mro__:
+        if cls in _OUTAGES:
+            return _OUTAGES[cls]
+    return None
+
+
+def outage_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[ErrorBody]:
+    """503 with Retry-After and the usual body: nothing is wrong with the request, a dependency is away."""
+    dependency = outage_of(exc)
+    if dependency is None:
+        return internal_error_handler(request, exc)
+    log.warning("%s unavailable on %s %s (%s)", dependency, request.method, request.url.path, type(exc).__name__)
+    return _respond(
+        503,
+        ErrorBody(
+            error="service_unavailable",
+            message=f"{dependency[0].upper()}{dependency[1:]} does not answer right now; try again in a few seconds.",
+        ),
+        {"Retry-After": str(RETRY_AFTER_OUTAGE_SECONDS)},
+    )
+
+
 EXCEPTION_HANDLERS: dict[type[Exception] | int, Any] = {
+    **dict.fromkeys([*_OUTAGES, sqlite3.OperationalError], outage_handler),
     errors.DomainError: domain_error_handler,
     ValidationException: validation_error_handler,
     HTTPException: http_error_handler,
@@ -146,14 +195,14 @@ _DESCRIPTIONS = {
     428: "If-Match is required",
     429: "Too many attempts; see Retry-After",
     502: "Amazon refused the request; `error` is Amazon's code",
-    503: "Amazon is unavailable; try again later",
+    503: "Amazon, the database or Redis is unavailable; try again after Retry-After",
     504: "Amazon did not answer in time",
 }
 
 
 def error_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the error statuses an operation answers with, all in the one error body shape."""
-    common = (400, 401, 403, 429)
+    common = (400, 401, 403, 429, 503)
     return {
         status: ResponseSpec(data_container=ErrorBody, description=_DESCRIPTIONS[status])
         for status in sorted({*common, *statuses})

@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import math
 import secrets
 from dataclasses import dataclass
 
 import redis.asyncio as aioredis
+from redis.exceptions import ConnectionError as RedisConnectionError
+from redis.exceptions import TimeoutError as RedisTimeoutError
 
 from app.lib.clock import Clock
 from app.lib.errors import TooManyRequests
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -23,6 +28,9 @@ class Limit:
 
 LOGIN_PER_IP = Limit("login-ip", 60, 300, "Too many sign-in attempts from this address")
 TOKEN_ACTIONS_PER_USER = Limit("token-action", 30, 600, "Too many Amazon token actions")
+# Amazon's quota already paces tests per seller (about one a minute past a burst of 15); this only stops one user
+# from sweeping hundreds of connections by hand, which is what the bulk test is for.
+CONNECTION_TESTS_PER_USER = Limit("connection-test", 120, 600, "Too many connection tests")
 
 
 def _digest(*parts: str) -> str:
@@ -30,11 +38,51 @@ def _digest(*parts: str) -> str:
     return hashlib.sha256("\x00".join(parts).encode()).hexdigest()[:24]
 
 
+class LocalWindows:
+    """Fixed-window counters in this process: the limits' fallback while Redis is away (DESIGN §12).
+
+    Each process then counts on its own, so the limits are looser by the number of processes, never absent. The
+    first failure of an outage is logged, and the return of Redis, once each.
+    """
+
+    def __init__(self) -> None:
+        self._counts: dict[str, tuple[int, float]] = {}
+        self.degraded = False
+
+    def incr(self, key: str, seconds: float, now: float, by: int = 1) -> int:
+        count, expires = self._counts.get(key, (0, now + seconds))
+        if expires <= now:
+            count, expires = 0, now + seconds
+        count = max(0, count + by)
+        self._counts[key] = (count, expires)
+        if len(self._counts) > 100_000:  # an outage with very many subjects: forget the expired ones
+            self._counts = {k: v for k, v in self._counts.items() if v[1] > now}
+        return count
+
+    def get(self, key: str, now: float) -> int:
+        count, expires = self._counts.get(key, (0, now))
+        return count if expires > now else 0
+
+    def redis_failed(self, error: Exception) -> None:
+        if not self.degraded:
+            log.warning("Redis does not answer (%s): limits count per process until it is back", type(error).__name__)
+        self.degraded = True
+
+    def redis_answered(self) -> None:
+        if self.degraded:
+            log.info("Redis answers again: limits are shared by every process again")
+        self.degraded = False
+
+
+REDIS_DOWN = (RedisConnectionError, RedisTimeoutError)
+
+
 class RateLimiter:
     def __init__(self, redis: aioredis.Redis, clock: Clock) -> None:
         self.redis = redis
         self.clock = clock
-        self.sign_ins = SignInLimits(redis, clock)
+        self.local = LocalWindows()
+        self.sign_ins = SignInLimits(redis, clock, self.local)
 
     def _key(self, limit: Limit, subject: str) -> tuple[str, int]:
         now = self.clock.now().timestamp()
@@ -45,17 +93,26 @@ class RateLimiter:
     async def hit(self, limit: Limit, subject: str) -> None:
         """Count one attempt; over the limit it raises TooManyRequests with the seconds until the window ends."""
         key, retry_after = self._key(limit, subject)
-        async with self.redis.pipeline(transaction=True) as pipe:
-            pipe.incr(key)
-            pipe.expire(key, limit.seconds + 5)
-            count, _ = await pipe.execute()
+        try:
+            async with self.redis.pipeline(transaction=True) as pipe:
+                pipe.incr(key)
+                pipe.expire(key, limit.seconds + 5)
+                count, _ = await pipe.execute()
+            self.local.redis_answered()
+        except REDIS_DOWN as error:
+            self.local.redis_failed(error)
+            count = self.local.incr(key, limit.seconds, self.clock.now().timestamp())
         if int(count) > limit.count:
             raise TooManyRequests(f"{limit.message}; try again in {retry_after} s.", retry_after=retry_after)
 
     async def check(self, limit: Limit, subject: str) -> None:
         """Refuse when the limit is already used up, without counting this attempt."""
         key, retry_after = self._key(limit, subject)
-        count = await self.redis.get(key)
+        try:
+            count = await self.redis.get(key)
+        except REDIS_DOWN as error:
+            self.local.redis_failed(error)
+            count = self.local.get(key, self.clock.now().timestamp())
         if count is not None and int(count) >= limit.count:
             raise TooManyRequests(f"{limit.message}; try again in {retry_after} s.", retry_after=retry_after)
 
@@ -148,6 +205,7 @@ class SignInAttempt:
     attempt_id: str
     delay_end_before: str
     delay_end_claimed: str
+    local: bool = False  # counted in this process, Redis being away
 
 
 def _text(value: bytes | str) -> str:
@@ -174,8 +232,11 @@ class SignInLimits:
     lives in Redis, shared by every process; times come from the app's clock, so tests can move them.
     """
 
-    def __init__(self, redis: aioredis.Redis, clock: Clock, policy: SignInPolicy = SIGN_IN_POLICY) -> None:
+    def __init__(
+        self, redis: aioredis.Redis, clock: Clock, local: LocalWindows, policy: SignInPolicy = SIGN_IN_POLICY
+    ) -> None:
         self.clock = clock
+        self.local = local
         self.policy = policy
         self._begin = redis.register_script(_BEGIN)
         self._succeeded = redis.register_script(_SUCCEEDED)
@@ -189,18 +250,23 @@ class SignInLimits:
             f"signin:known-address:{_digest(name, address)}",
         )
         attempt_id = secrets.token_hex(8)
-        answer = await self._begin(
-            keys=list(keys),
-            args=[
-                f"{self.clock.now().timestamp():.6f}",
-                attempt_id,
-                policy.address_window_seconds,
-                policy.address_failures,
-                policy.failure_memory_seconds,
-                policy.known_address_seconds,
-                *policy.delay_schedule(),
-            ],
-        )
+        try:
+            answer = await self._begin(
+                keys=list(keys),
+                args=[
+                    f"{self.clock.now().timestamp():.6f}",
+                    attempt_id,
+                    policy.address_window_seconds,
+                    policy.address_failures,
+                    policy.failure_memory_seconds,
+                    policy.known_address_seconds,
+                    *policy.delay_schedule(),
+                ],
+            )
+        except REDIS_DOWN as error:
+            self.local.redis_failed(error)
+            return self._begin_locally(keys, attempt_id)
+        self.local.redis_answered()
         verdict, *values = (_text(part) for part in answer)
         if verdict == "address":
             raise _too_many("Too many failed sign-ins for this user from this address", float(values[0]))
@@ -208,17 +274,32 @@ class SignInLimits:
             raise _too_many("Too many failed sign-ins for this user", float(values[0]))
         return SignInAttempt(keys, attempt_id, delay_end_before=values[0], delay_end_claimed=values[1])
 
+    def _begin_locally(self, keys: tuple[str, str, str], attempt_id: str) -> SignInAttempt:
+        """Without Redis: only the per-(user name, address) limit, counted in this process (a fixed window)."""
+        now, window = self.clock.now().timestamp(), self.policy.address_window_seconds
+        if self.local.get(keys[0], now) >= self.policy.address_failures:
+            raise _too_many("Too many failed sign-ins for this user from this address", window)
+        self.local.incr(keys[0], window, now)
+        return SignInAttempt(keys, attempt_id, delay_end_before="", delay_end_claimed="", local=True)
+
     async def succeeded(self, attempt: SignInAttempt) -> None:
         """The password was right: take the attempt back and remember the address for the user name."""
-        await self._succeeded(
-            keys=list(attempt.keys),
-            args=[
-                f"{self.clock.now().timestamp():.6f}",
-                attempt.delay_end_before,
-                attempt.delay_end_claimed,
-                self.policy.known_address_seconds,
-            ],
-        )
+        if attempt.local:
+            self.local.incr(attempt.keys[0], self.policy.address_window_seconds, self.clock.now().timestamp(), -1)
+            return
+        try:
+            await self._succeeded(
+                keys=list(attempt.keys),
+                args=[
+                    f"{self.clock.now().timestamp():.6f}",
+                    attempt.delay_end_before,
+                    attempt.delay_end_claimed,
+                    self.policy.known_address_seconds,
+                ],
+            )
+        except REDIS_DOWN as error:
+            # Redis went away after the attempt was let through: it stays counted, the sign-in goes on.
+            self.local.redis_failed(error)
 
 
 def _too_many(reason: str, seconds: float) -> TooManyRequests:

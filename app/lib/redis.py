@@ -9,10 +9,19 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import redis.asyncio as aioredis
 
 START_TIMEOUT_SECONDS = 10.0
+# Every client (the app's, arq's pools, the workers'): a Redis that went away must fail a command, never hang it. A
+# killed server resets its connections at once; a lost host or network answers nothing, and without a timeout a
+# command (a worker's poll) would wait forever. No command the product sends blocks on the server for long, and
+# pub/sub reads pass their own timeout (TokenProvider), so 10 s without an answer means Redis is away.
+CLIENT_OPTIONS: dict[str, Any] = {
+    "socket_connect_timeout": 5.0,
+    "socket_timeout": 10.0,
+}
 
 
 @dataclass
@@ -97,6 +106,6 @@ def stop_embedded_server(var_dir: str) -> None:
 
 async def open_redis(redis_url: str | None, var_dir: str) -> RedisConnection:
     url = redis_url or f"unix://{await asyncio.to_thread(embedded_server, var_dir)}"
-    client = aioredis.Redis.from_url(url)
+    client = aioredis.Redis.from_url(url, **CLIENT_OPTIONS)
     await client.ping()
     return RedisConnection(client=client, url=url)

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from tests.benchmarks.dataset import MAX_CHAIN, SPIN_OFF_AT, SPIN_OFF_CHAINS
+from tests.benchmarks.imports import ImportsResults
+from tests.benchmarks.imports_report import render_imports
 from tests.benchmarks.markdown import micros, millis, table, verdict
 from tests.benchmarks.measure import Stats
 from tests.benchmarks.sign_ins import SignInsResults
@@ -161,6 +163,7 @@ def render(
     workers: WorkersResults | None,
     env: Environment,
     sign_ins: SignInsResults | None = None,
+    imports: ImportsResults | None = None,
 ) -> str:
     """The whole report: the parts that ran."""
     now = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -177,4 +180,6 @@ def render(
         lines += render_workers(workers)
     if sign_ins is not None:
         lines += render_sign_ins(sign_ins)
+    if imports is not None:
+        lines += render_imports(imports)
     return "\n".join(lines)

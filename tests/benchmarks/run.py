@@ -22,8 +22,16 @@ Then the Sign-ins part (tests/benchmarks/sign_ins.py), with production argon2 pa
 7. `GET /api/companies/{id}/amazon` alone and during waves of 50 concurrent sign-ins, with argon2 in threads (the
    app) and in the event loop (as before), side by side, with the ratio during / alone.
 
+Then the Imports part (tests/benchmarks/imports.py), with real arq worker processes and the simulator over HTTP,
+Amazon's usage plans and the workers' throttle both sped up by the same factor (60 by default):
+
+8. the first import of a seller with 5,000 orders in 30 days (50 pages of getOrders): pages, 429s, orders counted
+   against what the simulator holds, and the pace past the burst; then another such import whose worker is killed
+   (SIGKILL) halfway and resumed by a second worker: every page fetched once.
+
 Prints a Markdown report and writes it to var/bench-results.md. Exits 0 even when a target is missed (marked MISSED):
-the figures belong in the README, they are not assertions. `--parts hierarchy`, `workers` or `sign-ins` runs some.
+the figures belong in the README, they are not assertions. `--parts hierarchy`, `workers`, `sign-ins` or `imports`
+runs some.
 """
 
 from __future__ import annotations
@@ -39,7 +47,7 @@ from typing import Any
 
 from tests.benchmarks import env
 
-PARTS = ("hierarchy", "workers", "sign-ins")
+PARTS = ("hierarchy", "workers", "sign-ins", "imports")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -63,6 +71,10 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     sign_ins = parser.add_argument_group("sign-ins")
     sign_ins.add_argument("--wave-size", type=int, default=50, help="concurrent sign-ins per wave")
     sign_ins.add_argument("--waves", type=int, default=4, help="waves per variant (threads, event loop)")
+    imports = parser.add_argument_group("imports")
+    imports.add_argument("--import-orders", type=int, default=5000, help="the seller's orders in 30 days")
+    imports.add_argument("--import-speed", type=float, default=60.0, help="usage plans and throttle this much faster")
+    imports.add_argument("--kill-after-pages", type=int, default=25, help="SIGKILL the worker after this page")
     return parser.parse_args(argv)
 
 
@@ -78,9 +90,9 @@ async def engine_description() -> str:
     return f"PostgreSQL {rows[0]['server_version'].split()[0]}"
 
 
-async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, Any, str]:
+async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, Any, Any, str]:
     """Run the chosen parts; returns their results (None when not run) and the engine description."""
-    from tests.benchmarks import sign_ins, suite, workers
+    from tests.benchmarks import imports, sign_ins, suite, workers
 
     hierarchy = None
     if "hierarchy" in args.parts:
@@ -110,7 +122,12 @@ async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, Any
         sign_in_config = sign_ins.SignInsConfig(wave_size=args.wave_size, waves=args.waves)
         fresh = hierarchy is None and worker_results is None
         sign_in_results = await sign_ins.run(sign_in_config, fresh_database=fresh)
-    return hierarchy, worker_results, sign_in_results, await engine_description()
+    import_results = None
+    if "imports" in args.parts:
+        import_config = imports.ImportsConfig(args.import_orders, args.import_speed, args.kill_after_pages)
+        fresh = hierarchy is None and worker_results is None and sign_in_results is None
+        import_results = await imports.run(import_config, simulator, fresh_database=fresh)
+    return hierarchy, worker_results, sign_in_results, import_results, await engine_description()
 
 
 def write_report(text: str, path: Path) -> None:
@@ -127,12 +144,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with contextlib.ExitStack() as stack:
             simulator = None
-            if "workers" in args.parts:
+            if "workers" in args.parts or "imports" in args.parts:
                 from tests.benchmarks.simulator import running
 
                 simulator = stack.enter_context(running(env.PUBLIC_URL))
                 env.use_simulator(simulator.url)
-            hierarchy, workers, sign_ins, engine = asyncio.run(bench(args, simulator))
+            hierarchy, workers, sign_ins, imports, engine = asyncio.run(bench(args, simulator))
     finally:
         from app.lib.redis import stop_embedded_server
 
@@ -141,7 +158,7 @@ def main(argv: list[str] | None = None) -> None:
     from tests.benchmarks.report import Environment, render
 
     environment = Environment(engine=engine, runtime_seconds=time.perf_counter() - started)
-    text = render(hierarchy, workers, environment, sign_ins)
+    text = render(hierarchy, workers, environment, sign_ins, imports)
     print(text)
     write_report(text, env.RESULTS_FILE)
     print(f"# written to {env.RESULTS_FILE.relative_to(env.PROJECT_ROOT)}")

@@ -561,6 +561,12 @@ export interface components {
       value: boolean;
       source: components["schemas"]["Source"];
     };
+    /**
+     * CheckResult
+     * @description What the last connection check concluded; stored, then folded into the status.
+     * @enum {string}
+     */
+    CheckResult: "ok" | "error" | "reauthorization_required";
     /** Company */
     Company: {
       id: number;
@@ -629,7 +635,8 @@ export interface components {
         | "token_unreadable"
         | "app_credentials_invalid"
         | "wrong_region_or_role"
-        | "amazon_unavailable";
+        | "amazon_unavailable"
+        | "quota_exhausted";
       message: string;
       action: string | null;
       /** Format: date-time */
@@ -640,6 +647,8 @@ export interface components {
       accessTokenExpiresAt?: string | null;
       marketplacesSeen?: string[];
       warnings?: string[];
+      nextTestAt?: string | null;
+      lastResult?: components["schemas"]["LastCheck"] | null;
     };
     /** CredentialsChanges */
     CredentialsChanges: {
@@ -717,26 +726,10 @@ export interface components {
       startedAt: string;
       mine: boolean;
     };
-    /**
-     * ErrorBody
-     * @example {
-     *       "error": "vbaBcefxZzxwAxLUKwHV",
-     *       "message": "hmGJHERyPYwSLUcVNYZo",
-     *       "fields": {
-     *         "IhEVjsekkeZUyMKBwICn": "sGGkFTTHdwecnxNGoKAA"
-     *       }
-     *     }
-     */
+    /** ErrorBody */
     ErrorBody: {
-      /** @example DwEkQQHiBrmXZcSFtoJx */
       error: string;
-      /** @example JIgNZYFcagWptUqCwdER */
       message: string;
-      /**
-       * @example {
-       *       "vmoGjgxiHQOyswaLrqex": "EuTJmBVBFdzxuvECziwY"
-       *     }
-       */
       fields?: {
         [key: string]: string;
       };
@@ -768,6 +761,14 @@ export interface components {
     /** Health */
     Health: {
       status: string;
+    };
+    /** LastCheck */
+    LastCheck: {
+      /** Format: date-time */
+      checkedAt: string;
+      result: components["schemas"]["CheckResult"];
+      errorCode?: string | null;
+      errorMessage?: string | null;
     };
     /** LoginRequest */
     LoginRequest: {
@@ -855,6 +856,10 @@ export interface components {
       selling_partner_id: string;
       /** @default  */
       csrf_token: string;
+      /** @default  */
+      version: string;
+      /** @default  */
+      company_code: string;
     };
     /** SaveRequest */
     SaveRequest: {
@@ -970,7 +975,7 @@ export interface operations {
           [name: string]: unknown;
         };
         content: {
-          "application/json": components["schemas"]["Health"];
+          "application/json": components["schemas"]["Health"] | components["schemas"]["ErrorBody"];
         };
       };
       /** @description The database or Redis does not answer */
@@ -1051,6 +1056,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   logout: {
@@ -1116,6 +1130,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   me: {
@@ -1165,6 +1188,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1228,6 +1260,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1322,6 +1363,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   getCompany: {
@@ -1389,6 +1439,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   expiryTimeline: {
@@ -1440,6 +1499,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1514,6 +1582,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   listMarketplaces: {
@@ -1563,6 +1640,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1649,6 +1735,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1760,6 +1855,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   beginEdit: {
@@ -1845,6 +1949,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   getEdit: {
@@ -1905,6 +2018,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -1988,6 +2110,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2086,6 +2217,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2212,6 +2352,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   listAuditEvents: {
@@ -2275,6 +2424,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2359,6 +2517,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   getCredentialsEdit: {
@@ -2419,6 +2586,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2502,6 +2678,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2607,6 +2792,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   listAppCredentials: {
@@ -2656,6 +2850,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2778,6 +2981,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   listNotifications: {
@@ -2831,6 +3043,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -2914,6 +3135,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   listOutbox: {
@@ -2973,6 +3203,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   listUsers: {
@@ -3022,6 +3261,15 @@ export interface operations {
       };
       /** @description Too many attempts; see Retry-After */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
         headers: {
           [name: string]: unknown;
         };
@@ -3116,6 +3364,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   deactivateUser: {
@@ -3201,6 +3458,15 @@ export interface operations {
           "application/json": components["schemas"]["ErrorBody"];
         };
       };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
     };
   };
   amazonCallback: {
@@ -3225,7 +3491,7 @@ export interface operations {
           "text/html": string;
         };
       };
-      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's */
+      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, a code Amazon refused as late or used already, or a callback that is not Amazon's */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3279,7 +3545,7 @@ export interface operations {
           "text/html": string;
         };
       };
-      /** @description Amazon refused the code */
+      /** @description Amazon refused the request (the app's credentials, for one) */
       502: {
         headers: {
           [name: string]: unknown;
@@ -3314,6 +3580,7 @@ export interface operations {
         amazon_callback_uri?: string | null;
         amazon_state?: string | null;
         selling_partner_id?: string | null;
+        version?: string | null;
       };
       header?: never;
       path?: never;
@@ -3337,7 +3604,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's */
+      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, a code Amazon refused as late or used already, or a callback that is not Amazon's */
       400: {
         headers: {
           [name: string]: unknown;
@@ -3415,7 +3682,7 @@ export interface operations {
           "text/html": unknown;
         };
       };
-      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, or a callback that is not Amazon's */
+      /** @description Incomplete or unreadable parameters, an unknown, used or expired state, a code Amazon refused as late or used already, or a callback that is not Amazon's */
       400: {
         headers: {
           [name: string]: unknown;

@@ -9,6 +9,13 @@ const DATE_TIME = new Intl.DateTimeFormat("en-GB", {
   hour: "2-digit",
   minute: "2-digit",
 });
+// To the second and with the zone: the server's messages name times in UTC, the page in the reader's zone.
+const TIME = new Intl.DateTimeFormat("en-GB", {
+  hour: "2-digit",
+  minute: "2-digit",
+  second: "2-digit",
+  timeZoneName: "short",
+});
 
 function parse(value: string): Date {
   // A bare date ("2026-11-23") is a calendar day, not midnight UTC.
@@ -28,6 +35,10 @@ export function formatDate(value: string | null | undefined): string {
 
 export function formatDateTime(value: string | null | undefined): string {
   return value ? DATE_TIME.format(parse(value)) : "—";
+}
+
+export function formatTime(value: string | null | undefined): string {
+  return value ? TIME.format(parse(value)) : "—";
 }
 
 export function daysText(days: number): string {
@@ -64,7 +75,19 @@ export const VERDICT_TEXT: Record<Verdict, string> = {
   token_unreadable: "Stored token unreadable",
   wrong_region_or_role: "Wrong region or role",
   amazon_unavailable: "Amazon unavailable",
+  quota_exhausted: "Not tested: Amazon's quota is used up for now",
 };
+
+function isVerdict(code: string): code is Verdict {
+  return Object.hasOwn(VERDICT_TEXT, code);
+}
+
+/** What a connection's stored last check concluded, in the words of the test verdicts. */
+export function lastCheckText(last: Schemas["LastCheck"]): string {
+  if (last.result === "ok") return VERDICT_TEXT.ok;
+  if (last.errorCode && isVerdict(last.errorCode)) return VERDICT_TEXT[last.errorCode];
+  return last.result === "reauthorization_required" ? VERDICT_TEXT.reauthorization_required : "Error";
+}
 
 export const ROLE_TEXT: Record<Schemas["CurrentUser"]["role"], string> = {
   admin: "Admin",

@@ -119,7 +119,6 @@ async def test_a_login_to_the_wrong_region_shows_up(admin: Browser, amazon: Amaz
     [
         ("lwa", "error", {"status": 503, "count": 10}),
         ("sp-api", "error", {"status": 500, "count": 10}),
-        ("sp-api", "throttle", {"count": 10}),
         ("sp-api", "malformed", {"count": 10}),
         ("lwa", "timeout", {"seconds": 4, "count": 1}),
     ],
@@ -135,6 +134,30 @@ async def test_amazon_failures_say_try_later(
     assert result["verdict"] == "amazon_unavailable"
     assert result["action"] == "Try again in a few minutes."
     assert connection(await settings_of(admin, ids["us"]), "NA")["status"] == "error"
+
+
+async def test_amazon_throttling_every_retry_says_the_quota_is_spent_and_leaves_the_connection_alone(
+    admin: Browser, amazon: AmazonSimulator
+) -> None:
+    ids = await _connected(admin, amazon)
+    assert (await _test(admin, ids["us"]))["verdict"] == "ok"
+    # Amazon counts calls the shared bucket did not see (another process's while Redis was away): 429 every time.
+    await amazon.fault("sp-api", "throttle", count=10)
+
+    result = await _test(admin, ids["us"])
+    shown = connection(await settings_of(admin, ids["us"]), "NA")
+    calls = (await amazon.counters())["sp-api.getMarketplaceParticipations"]
+    again = await _test(admin, ids["us"])
+
+    assert result["verdict"] == "quota_exhausted"
+    assert "one test a minute" in result["message"]
+    assert result["nextTestAt"] > result["checkedAt"]
+    assert result["lastResult"]["result"] == "ok"
+    assert shown["status"] == "active"
+    assert shown["lastErrorCode"] is None
+    # The bucket now knows the quota is spent: the next test waits for it instead of asking Amazon again.
+    assert again["verdict"] == "quota_exhausted"
+    assert (await amazon.counters())["sp-api.getMarketplaceParticipations"] == calls
 
 
 async def test_a_single_5xx_is_retried_and_the_test_passes(admin: Browser, amazon: AmazonSimulator) -> None:
@@ -200,19 +223,26 @@ async def test_an_app_not_allowed_to_refresh_means_fixing_the_app(admin: Browser
     assert "does not allow" in result["message"]
 
 
-async def test_token_actions_are_limited_per_user(admin: Browser, amazon: AmazonSimulator) -> None:
-    from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER
+async def test_connection_tests_have_their_own_limit_per_user(
+    admin: Browser, amazon: AmazonSimulator, browser_factory: BrowserFactory
+) -> None:
+    from app.lib.ratelimit import CONNECTION_TESTS_PER_USER
 
     ids = await _connected(admin, amazon)
+    support = await browser_factory("support", "sam", "Sam Support")
+    # Past Amazon's burst the tests answer quota_exhausted without calling Amazon: quick, and still counted.
     statuses = [
-        (await admin.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")).status_code
-        for _ in range(TOKEN_ACTIONS_PER_USER.count)
+        (await support.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")).status_code
+        for _ in range(CONNECTION_TESTS_PER_USER.count)
     ]
+    limited = await support.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")
+    other_user = await _test(admin, ids["us"])
 
-    assert 429 in statuses
-    limited = await admin.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")
+    assert set(statuses) == {200}
     assert limited.status_code == 429
+    assert "Too many connection tests" in limited.json()["message"]
     assert int(limited.headers["retry-after"]) > 0
+    assert other_user["verdict"] == "quota_exhausted"  # another user is not limited, the seller's quota still is
 
 
 async def test_a_token_copied_from_another_connection_is_reported_unreadable_not_a_crash(

@@ -88,20 +88,43 @@ async def test_the_consent_host_follows_the_configured_marketplace(
     assert "sellercentral.amazon.com.au" in consent_url
 
 
-async def test_a_code_older_than_five_minutes_is_refused_and_nothing_is_stored(
+async def test_a_code_older_than_five_minutes_is_the_users_delay_a_400_asking_to_get_the_token_again(
     admin: Browser, amazon: AmazonSimulator
 ) -> None:
     owner = await create_company(admin, "US-01")
     draft = await begin_edit(admin, owner["id"])
     back = await confirm_at_amazon(amazon, await start(admin, draft["id"], "NA"), "A1SIMNASELLER1")
-    await amazon.advance(301)
+    await amazon.advance(301)  # Amazon's clock only: the ERP's state (10 minutes) is still valid, the code is not
 
     page = await admin.get(local(back))
 
-    assert page.status_code == 502
-    assert "expired" in page.text
+    assert page.status_code == 400
+    assert "took longer than 5 minutes" in page.text
+    assert "Get the token again" in page.text
     assert "Nothing was stored" in page.text
+    assert page.headers["cache-control"] == "no-store"
     assert (await admin.get(f"/api/edits/{draft['id']}")).json()["pendingGrants"] == []
+
+
+async def test_a_code_used_already_is_a_400_asking_to_get_the_token_again(
+    admin: Browser, amazon: AmazonSimulator
+) -> None:
+    owner = await create_company(admin, "US-01")
+    draft = await begin_edit(admin, owner["id"])
+    first = await confirm_at_amazon(amazon, await start(admin, draft["id"], "NA"), "A1SIMNASELLER1")
+    assert (await admin.get(local(first))).status_code == 200
+    second = await confirm_at_amazon(amazon, await start(admin, draft["id"], "NA"), "A1SIMNASELLER1")
+    # A fresh state with the first, exchanged code (a page from the browser's history, say): LWA refuses the code.
+    used_code = parse_qs(urlsplit(first).query)["spapi_oauth_code"][0]
+    query = {**{k: v[0] for k, v in parse_qs(urlsplit(second).query).items()}, "spapi_oauth_code": used_code}
+    grant_before = (await admin.get(f"/api/edits/{draft['id']}")).json()["pendingGrants"]
+
+    page = await admin.get(urlsplit(second).path, params=query)
+
+    assert page.status_code == 400
+    assert "used already" in page.text
+    assert "Get the token again" in page.text
+    assert (await admin.get(f"/api/edits/{draft['id']}")).json()["pendingGrants"] == grant_before
 
 
 async def test_a_replayed_state_is_refused(admin: Browser, amazon: AmazonSimulator) -> None:

@@ -61,7 +61,7 @@ async def test_renewal_from_seller_central_puts_the_token_into_a_draft(admin: Br
     assert connection(saved.json(), "NA")["status"] == "active"
 
 
-async def test_an_unknown_seller_gets_a_clear_page_and_nothing_is_stored(
+async def test_a_seller_unknown_here_is_offered_as_a_new_authorization_and_nothing_is_stored_yet(
     admin: Browser, amazon: AmazonSimulator
 ) -> None:
     us = await create_company(admin, "US-01")
@@ -72,8 +72,9 @@ async def test_an_unknown_seller_gets_a_clear_page_and_nothing_is_stored(
 
     page = await admin.get(local(login_uri))
 
-    assert page.status_code == 404
-    assert "No company here is connected to selling partner A1SIMNASELLER1" in page.text
+    assert page.status_code == 200
+    assert "Connect Amazon seller account A1SIMNASELLER1 for NA?" in page.text
+    assert 'name="company_code"' in page.text  # the admin names the company it is for
     assert await PendingGrant.count() == 0
 
 

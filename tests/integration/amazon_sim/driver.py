@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 import httpx
 import pytest
 
-from app.amazon_sim import CALLBACK_PATH, SELLER_APP, DefaultApp
+from app.amazon_sim import CALLBACK_PATH, LOGIN_PATH, SELLER_APP, DefaultApp
 from app.amazon_sim.catalog import OPERATIONS
 from app.amazon_sim.contract import ContractViolation, validate_request, validate_response
 from tests.integration.amazon_sim.page_reader import Page, read_page
@@ -61,6 +61,16 @@ class Amazon:
         assert page.status_code == 200, page.text
         answer = self.confirm_on(page, seller)
         assert answer.status_code == 302, answer.text
+        if answer.headers["location"].startswith(PUBLIC_URL + LOGIN_PATH):
+            # The website workflow's Log-in URI step (a draft app, or when switched on): the app signs its user in
+            # and sends the browser back to amazon_callback_uri with its state.
+            login = redirect_parameters(answer)
+            back = {"redirect_uri": params.get("redirect_uri", CALLBACK), "amazon_state": login["amazon_state"]}
+            callback = login["amazon_callback_uri"]
+            if callback.startswith("/"):  # relative to the Central site, as Amazon sometimes sends it
+                callback = f"/central/{host}{callback}"
+            answer = self.client.get(callback, params={**back, "state": state, **_version(login)})
+            assert answer.status_code == 302, answer.text
         return redirect_parameters(answer)
 
     # Login with Amazon ---------------------------------------------------------------------------------------------
@@ -155,6 +165,10 @@ TEST_APP = DefaultApp(
     client_secret="amzn1.oa2-cs.v1.test-secret",
     name="Test App",
 )
+
+
+def _version(login: dict[str, str]) -> dict[str, str]:
+    return {"version": login["version"]} if "version" in login else {}
 
 
 def redirect_parameters(answer: httpx.Response) -> dict[str, str]:

@@ -8,7 +8,7 @@ import pytest
 
 from app.amazon_sim import VENDOR_APP
 from app.amazon_sim.contract import ContractViolation, validate_request, validate_response
-from tests.integration.amazon_sim.driver import Amazon, error_of
+from tests.integration.amazon_sim.driver import Amazon, Tokens, error_of
 
 NA = "sellingpartnerapi-na.amazon.com"
 EU = "sellingpartnerapi-eu.amazon.com"
@@ -166,7 +166,7 @@ def test_get_orders_pages_through_the_same_orders_every_time(amazon: Amazon) -> 
 
 def test_purchase_orders_honour_limit_order_and_next_token(amazon: Amazon) -> None:
     tokens = amazon.connect("vendorcentral.amazon.com", "V1SIMNAVENDOR1", VENDOR_APP)
-    params = {"limit": "3", "sortOrder": "ASC", "createdAfter": _days_ago(10)}
+    params = {"limit": "3", "sortOrder": "ASC", "createdAfter": _days_ago(5)}  # at most 7 days: the model says
 
     first = amazon.sp_api(NA, "getPurchaseOrders", tokens.access_token, params).json()["payload"]
     second = amazon.sp_api(
@@ -269,3 +269,200 @@ def test_an_unknown_sp_api_host_is_404(amazon: Amazon) -> None:
 
     assert answer.status_code == 404
     assert error_of(answer)["code"] == "NotFound"
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"limit": "1"},  # one value differs
+        {"sortOrder": None},  # one parameter fewer
+        {"purchaseOrderState": "New"},  # one parameter more
+    ],
+)
+def test_the_sandbox_matches_an_example_exactly_or_answers_could_not_match(
+    amazon: Amazon, change: dict[str, str | None]
+) -> None:
+    vendor = amazon.connect("vendorcentral.amazon.com", "V1SIMNAVENDOR1", VENDOR_APP)
+    example = {
+        "limit": "2",
+        "createdAfter": "2019-08-20T14:00:00",
+        "createdBefore": "2019-09-21T00:00:00",
+        "sortOrder": "DESC",
+        "includeDetails": "true",
+    }
+    params = {name: value for name, value in {**example, **change}.items() if value is not None}
+    headers = {"x-amz-access-token": vendor.access_token}
+
+    exact = amazon.client.get(f"/sp/sandbox.{NA}{PURCHASE_ORDERS}", params=example, headers=headers)
+    changed = amazon.client.get(f"/sp/sandbox.{NA}{PURCHASE_ORDERS}", params=params, headers=headers)
+
+    assert exact.status_code == 200
+    assert exact.json()["payload"]["orders"][0]["purchaseOrderNumber"] == "2JK3S9VC"
+    assert changed.status_code == 400
+    assert error_of(changed) == {"code": "InvalidInput", "message": "Could not match input arguments", "details": ""}
+
+
+# Orders as Amazon pages them: volume, NextToken readings, the 2-minute rule, the usage plan --------------------------
+
+BULK_SELLER = "A1SIMBULKSELLER"
+
+
+def _add_bulk_seller(amazon: Amazon, orders_per_30_days: int) -> Tokens:
+    seller = {
+        "sellingPartnerId": BULK_SELLER,
+        "name": "Acme Busy Seller",
+        "accountType": "seller",
+        "region": "NA",
+        "marketplaceIds": [US],
+        "ordersPer30Days": orders_per_30_days,
+    }
+    amazon.client.post("/_admin/sellers", json=seller).raise_for_status()
+    return amazon.connect("sellercentral.amazon.com", BULK_SELLER)
+
+
+def _next_token_reading(amazon: Amazon, reading: str) -> None:
+    amazon.client.post("/_admin/next-token-reading", json={"reading": reading}).raise_for_status()
+
+
+def _at(moment: datetime) -> str:
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def test_a_busy_seller_has_5000_orders_in_30_days_served_100_a_page(amazon: Amazon) -> None:
+    tokens = _add_bulk_seller(amazon, 5000)
+    amazon.client.post("/_admin/usage-plan-speed", json={"speed": 1000}).raise_for_status()  # 50 pages, no waiting
+    now = datetime.now(UTC).replace(microsecond=0)
+    first = {"MarketplaceIds": US, "CreatedAfter": _at(now - timedelta(days=30)), "CreatedBefore": _at(now)}
+    amazon.advance(120)
+
+    pages = [amazon.sp_api(NA, "getOrders", tokens.access_token, first).json()["payload"]]
+    while "NextToken" in pages[-1]:
+        follow = {"MarketplaceIds": US, "NextToken": pages[-1]["NextToken"]}
+        pages.append(amazon.sp_api(NA, "getOrders", tokens.access_token, follow).json()["payload"])
+
+    ids = [order["AmazonOrderId"] for page in pages for order in page["Orders"]]
+    assert [len(page["Orders"]) for page in pages[:-1]] == [100] * (len(pages) - 1)
+    assert len(ids) in (5000, 5001)  # both ends included: one more when an order falls on each
+    assert len(set(ids)) == len(ids)
+    assert {page["CreatedBefore"] for page in pages} == {first["CreatedBefore"]}
+
+
+@pytest.mark.parametrize(
+    ("reading", "beside_the_token", "status", "complaint"),
+    [
+        ("keeps-filters", {}, 200, None),
+        ("keeps-filters", {"CreatedAfter": "same"}, 200, None),
+        ("keeps-filters", {"CreatedAfter": "other"}, 400, "NextToken was returned for other filters: CreatedAfter"),
+        ("replaces-filters", {}, 200, None),
+        ("replaces-filters", {"CreatedAfter": "same"}, 400, "NextToken is used instead of the other criteria"),
+        ("replaces-filters", {"MaxResultsPerPage": "5"}, 400, "do not send MaxResultsPerPage"),
+    ],
+)
+def test_page_two_is_answered_as_the_chosen_reading_of_next_token(
+    amazon: Amazon, reading: str, beside_the_token: dict[str, str], status: int, complaint: str | None
+) -> None:
+    tokens = amazon.connect("sellercentral.amazon.com", "A1SIMNASELLER1")
+    _next_token_reading(amazon, reading)
+    query = {"MarketplaceIds": US, "CreatedAfter": _days_ago(4), "MaxResultsPerPage": "5"}  # 12 orders
+    token = amazon.sp_api(NA, "getOrders", tokens.access_token, query).json()["payload"]["NextToken"]
+    extra = {
+        name: {"same": query[name], "other": _days_ago(5)}.get(value, value) for name, value in beside_the_token.items()
+    }
+
+    answer = amazon.sp_api(NA, "getOrders", tokens.access_token, {"MarketplaceIds": US, "NextToken": token, **extra})
+
+    assert answer.status_code == status
+    if complaint is not None:
+        assert error_of(answer)["code"] == "InvalidInput"
+        assert complaint in error_of(answer)["message"]
+    else:
+        assert len(answer.json()["payload"]["Orders"]) == 5
+
+
+def test_a_next_token_for_other_marketplaces_or_of_another_seller_is_400(amazon: Amazon) -> None:
+    tokens = amazon.connect("sellercentral.amazon.com", "A1SIMNASELLER1")
+    other = amazon.connect("sellercentral.amazon.com", "A2SIMNASELLER2")
+    query = {"MarketplaceIds": f"{US},{CA}", "CreatedAfter": _days_ago(3), "MaxResultsPerPage": "5"}
+    token = amazon.sp_api(NA, "getOrders", tokens.access_token, query).json()["payload"]["NextToken"]
+
+    elsewhere = amazon.sp_api(NA, "getOrders", tokens.access_token, {"MarketplaceIds": US, "NextToken": token})
+    stolen = amazon.sp_api(NA, "getOrders", other.access_token, {"MarketplaceIds": US, "NextToken": token})
+    both_orders = amazon.sp_api(
+        NA, "getOrders", tokens.access_token, {"MarketplaceIds": f"{CA},{US}", "NextToken": token}
+    )
+
+    assert (elsewhere.status_code, stolen.status_code, both_orders.status_code) == (400, 400, 200)
+    assert "other MarketplaceIds" in error_of(elsewhere)["message"]
+    assert "not a token from a previous response" in error_of(stolen)["message"]
+
+
+def test_orders_of_the_last_two_minutes_exist_and_are_served_once_two_minutes_have_passed(amazon: Amazon) -> None:
+    tokens = amazon.connect("sellercentral.amazon.com", "A1SIMNASELLER1")
+    eight_hours = 8 * 3600
+    placed = datetime.fromtimestamp(int(datetime.now(UTC).timestamp()) // eight_hours * eight_hours, UTC)
+    offset = (placed + timedelta(seconds=60) - datetime.now(UTC)).total_seconds()  # an order placed a minute ago
+    amazon.client.post("/_admin/clock", json={"offsetSeconds": offset}).raise_for_status()
+    query = {"MarketplaceIds": US, "CreatedAfter": _at(placed - timedelta(hours=1))}
+
+    early = amazon.sp_api(NA, "getOrders", tokens.access_token, query).json()["payload"]
+    too_soon = amazon.sp_api(NA, "getOrders", tokens.access_token, {**query, "CreatedBefore": _at(placed)})
+    amazon.advance(60)
+    later = amazon.sp_api(NA, "getOrders", tokens.access_token, {**query, "CreatedBefore": _at(placed)})
+
+    assert early["Orders"] == []
+    assert moment_of(early["CreatedBefore"]) == placed - timedelta(seconds=60)  # now minus 2 minutes, whole seconds
+    assert too_soon.status_code == 400
+    assert "CreatedBefore must be at least two minutes before now" in error_of(too_soon)["message"]
+    assert [order["PurchaseDate"] for order in later.json()["payload"]["Orders"]] == [_at(placed)]
+
+
+def moment_of(text: str) -> datetime:
+    return datetime.fromisoformat(text).astimezone(UTC)
+
+
+def test_get_orders_allows_a_burst_of_20_then_a_page_a_minute_unless_sped_up(amazon: Amazon) -> None:
+    tokens = amazon.connect("sellercentral.amazon.com", "A1SIMNASELLER1")
+    query = {"MarketplaceIds": US, "CreatedAfter": _days_ago(1)}
+
+    burst = [amazon.sp_api(NA, "getOrders", tokens.access_token, query).status_code for _ in range(21)]
+    amazon.advance(55)
+    within_the_minute = amazon.sp_api(NA, "getOrders", tokens.access_token, query).status_code
+    amazon.advance(5)  # 60 s at 0.0167 requests per second: one more
+    after_a_minute = [amazon.sp_api(NA, "getOrders", tokens.access_token, query).status_code for _ in range(2)]
+    amazon.client.post("/_admin/usage-plan-speed", json={"speed": 10}).raise_for_status()  # full buckets again
+    sped_up_burst = [amazon.sp_api(NA, "getOrders", tokens.access_token, query).status_code for _ in range(21)]
+    amazon.advance(6)  # six seconds at ten times Amazon's rate: one more
+    sped_up = [amazon.sp_api(NA, "getOrders", tokens.access_token, query).status_code for _ in range(2)]
+
+    assert burst == [200] * 20 + [429]
+    assert within_the_minute == 429
+    assert after_a_minute == [200, 429]
+    assert sped_up_burst == [200] * 20 + [429]
+    assert sped_up == [200, 429]
+
+
+@pytest.mark.parametrize(
+    ("params", "complaint"),
+    [
+        ({"createdAfter": 8, "createdBefore": 0.5}, "must not exceed 7 days"),
+        ({"createdAfter": 8}, "must not exceed 7 days"),  # without createdBefore the range ends now
+        ({"changedAfter": 10, "changedBefore": 2}, "must not exceed 7 days"),
+        ({"createdAfter": 185, "createdBefore": 182}, "within the past 6 months"),
+    ],
+)
+def test_purchase_orders_over_more_than_7_days_or_older_than_6_months_are_400(
+    amazon: Amazon, params: dict[str, float], complaint: str
+) -> None:
+    tokens = amazon.connect("vendorcentral.amazon.com", "V1SIMNAVENDOR1", VENDOR_APP)
+
+    answer = amazon.sp_api(
+        NA, "getPurchaseOrders", tokens.access_token, {name: _days_ago(days) for name, days in params.items()}
+    )
+    within = amazon.sp_api(
+        NA, "getPurchaseOrders", tokens.access_token, {"createdAfter": _days_ago(7.5), "createdBefore": _days_ago(0.5)}
+    )
+
+    assert answer.status_code == 400
+    assert error_of(answer)["code"] == "InvalidInput"
+    assert complaint in error_of(answer)["message"]
+    assert within.status_code == 200

@@ -256,3 +256,43 @@ def test_an_app_not_allowed_a_grant_is_unauthorized_client(amazon: Amazon) -> No
         "error": "unauthorized_client",
         "error_description": "Not authorized for requested operation",
     }
+
+
+def test_with_rotation_on_each_refresh_returns_a_new_refresh_token_and_the_old_one_stops_working(
+    amazon: Amazon,
+) -> None:
+    tokens = amazon.connect("sellercentral.amazon.com", "A1SIMNASELLER1")
+    switched = amazon.client.post("/_admin/refresh-token-rotation", json={"enabled": True})
+
+    first = amazon.refresh(tokens.refresh_token)
+    rotated = first.json()["refresh_token"]
+    old_again = amazon.refresh(tokens.refresh_token)
+    second = amazon.refresh(rotated)
+    rotated_again = amazon.refresh(rotated)
+    call = amazon.sp_api(
+        "sellingpartnerapi-na.amazon.com", "getMarketplaceParticipations", second.json()["access_token"]
+    )
+    amazon.client.post("/_admin/reset").raise_for_status()
+
+    assert switched.json() == {"enabled": True}
+    assert first.status_code == 200
+    assert rotated.startswith("Atzr|")
+    assert rotated != tokens.refresh_token
+    assert old_again.status_code == 400
+    assert old_again.json() == REFRESH_REFUSED
+    assert second.status_code == 200
+    assert second.json()["refresh_token"] not in (rotated, tokens.refresh_token)
+    assert rotated_again.json() == REFRESH_REFUSED
+    assert call.status_code == 200
+    assert amazon.client.get("/_admin/refresh-token-rotation").json() == {"enabled": False}  # reset switches it off
+
+
+def test_a_rotated_refresh_token_keeps_its_authorizations_year(amazon: Amazon) -> None:
+    amazon.register_app()  # a client secret that never expires, so only the authorization's year matters
+    tokens = amazon.connect("sellercentral.amazon.com", "A1SIMNASELLER1", TEST_APP)
+    amazon.client.post("/_admin/refresh-token-rotation", json={"enabled": True}).raise_for_status()
+    amazon.advance(364 * 86400)
+    rotated = amazon.refresh(tokens.refresh_token, TEST_APP).json()["refresh_token"]
+    amazon.advance(86400)
+
+    assert amazon.refresh(rotated, TEST_APP).json() == REFRESH_REFUSED

@@ -6,7 +6,7 @@ from arq.worker import Worker
 
 from app.amazon.regions import Region
 from app.amazon.tables import AmazonConnection, OrderSync
-from app.lib.queue import deserialize, redis_settings, serialize
+from app.lib.queue import Enqueued, deserialize, redis_settings, serialize
 from app.services import Services
 from app.worker import WorkerSettings
 from tests.amazon_sim_admin import AmazonSimulator
@@ -44,7 +44,7 @@ async def test_save_queues_one_check_per_new_token_and_the_worker_runs_it(
     worker = await run_queued_jobs(services)
 
     assert [(j.function, list(j.args)) for j in queued] == [("check_connection", [us["id"], "NA"])]
-    assert again is False  # the same job ID is not queued twice
+    assert again is Enqueued.ALREADY_QUEUED  # the same job ID is not queued twice
     assert worker.jobs_complete == 1
     row = await AmazonConnection.select().first()
     assert row is not None

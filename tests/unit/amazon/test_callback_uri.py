@@ -84,3 +84,32 @@ def test_each_region_accepts_its_own_central_sites_only() -> None:
     assert PRODUCTION.amazon_callback(vendor_uk, Region.EU, "vendor", vendor_uk) == vendor_uk
     with pytest.raises(BadInput):
         PRODUCTION.amazon_callback(jp, Region.EU, "seller", eu)
+
+
+@pytest.mark.parametrize(
+    ("uri", "region"),
+    [
+        ("https://sellercentral.amazon.co.uk/apps/authorize/confirm/a", Region.EU),
+        ("https://sellercentral.amazon.de/apps/authorize/confirm/a", Region.EU),
+        ("https://sellercentral.amazon.ie/apps/authorize/confirm/a", Region.EU),
+        ("https://sellercentral-japan.amazon.com/apps/authorize/confirm/a", Region.FE),
+        ("https://sellercentral.amazon.in/apps/authorize/confirm/a", Region.EU),
+    ],
+)
+def test_the_country_seller_central_sites_amazon_uses_are_accepted_for_their_region(uri: str, region: Region) -> None:
+    assert PRODUCTION.amazon_callback(uri, region, "seller", "https://unused.example") == uri
+    assert PRODUCTION.callback_site(uri) == (region, "seller")
+    with pytest.raises(BadInput):
+        PRODUCTION.amazon_callback(uri, Region.NA, "seller", CENTRAL_NA)
+
+
+def test_in_simulator_mode_a_relative_uri_resolves_under_the_simulated_central_site() -> None:
+    simulated = AmazonEndpoints(load_settings({"AMAZON_MODE": "simulator", "AMAZON_SIM_URL": "http://127.0.0.1:9/sim"}))
+    central = "http://127.0.0.1:9/sim/central/sellercentral.amazon.com"
+
+    resolved = simulated.amazon_callback("/apps/authorize/callback", Region.NA, "seller", central)
+
+    assert resolved == f"{central}/apps/authorize/callback"
+    assert simulated.callback_site(resolved) == (Region.NA, "seller")
+    with pytest.raises(BadInput):
+        simulated.amazon_callback("/apps/authorize/confirm/x", Region.NA, "seller", central)

@@ -266,6 +266,39 @@ describe("settings page", () => {
     );
   });
 
+  it("a test refused for Amazon's quota says when the next can run and shows the last result", async () => {
+    const api = setup("support");
+    api.on("POST /api/companies/:id/amazon/regions/:region/refresh", {
+      verdict: "quota_exhausted",
+      message:
+        "Amazon allows about one test a minute for this seller; the next can run at 09:01:09 UTC (in 69 s).",
+      action: null,
+      checkedAt: "2026-11-23T09:00:00Z",
+      region: "NA",
+      ranOn: { id: 1, code: "US-01" },
+      ranOnOwner: false,
+      marketplacesSeen: [],
+      warnings: [],
+      nextTestAt: "2026-11-23T09:01:09Z",
+      lastResult: {
+        checkedAt: "2026-11-23T08:59:00Z",
+        result: "ok",
+        errorCode: null,
+        errorMessage: null,
+      },
+    });
+    renderApp("/companies/1/amazon");
+    const na = await screen.findByRole("region", { name: "NA credentials" });
+    const menu = await openMenu("NA");
+    await userEvent.click(
+      within(menu).getByRole("menuitem", { name: "Refresh Selling Partner API Access Token" }),
+    );
+    const box = (await within(na).findByText(/quota is used up/)).closest('[role="status"]')!;
+    expect(box).toHaveTextContent("Next test possible at");
+    expect(box).toHaveTextContent("09:01:09");
+    expect(box).toHaveTextContent(/Last result: Connection OK/);
+  });
+
   it("the actions menu works with the keyboard", async () => {
     setup("admin");
     renderApp("/companies/1/amazon");

@@ -5,7 +5,14 @@ import type { Region } from "../../api/queries";
 import { Menu, type MenuItem } from "../../components/Menu";
 import { SourceNote } from "../../components/SourceNote";
 import { StatusBadge } from "../../components/StatusBadge";
-import { daysText, formatDate, formatDateTime, VERDICT_TEXT } from "../../lib/format";
+import {
+  daysText,
+  formatDate,
+  formatDateTime,
+  formatTime,
+  lastCheckText,
+  VERDICT_TEXT,
+} from "../../lib/format";
 import type { Me } from "../../lib/useMe";
 import { marketplaceName } from "./GeneralPanel";
 import type { Draft, Settings } from "./fields";
@@ -211,7 +218,37 @@ function TestResult({ test, companyId }: { test: TestState; companyId: number })
           {w}
         </p>
       ))}
-      <p className="muted">Tested at {formatDateTime(r.checkedAt)}.</p>
+      {r.verdict === "quota_exhausted" ? (
+        <QuotaDetails result={r} />
+      ) : (
+        <p className="muted">Tested at {formatDateTime(r.checkedAt)}.</p>
+      )}
     </div>
+  );
+}
+
+/** The test did not run: when it can, and what the connection's last real check said meanwhile. */
+function QuotaDetails({ result }: { result: Schemas["ConnectionTest"] }) {
+  const last = result.lastResult;
+  return (
+    <>
+      {result.nextTestAt && (
+        <p>
+          <strong>Next test possible at {formatTime(result.nextTestAt)}.</strong>
+        </p>
+      )}
+      <p>
+        Last result:{" "}
+        {last ? (
+          <>
+            {lastCheckText(last)}, tested {formatDateTime(last.checkedAt)}
+            {last.result !== "ok" && last.errorMessage && <> ({last.errorMessage})</>}.
+          </>
+        ) : (
+          "none yet."
+        )}
+      </p>
+      <p className="muted">Asked at {formatDateTime(result.checkedAt)}.</p>
+    </>
   );
 }

@@ -1,15 +1,16 @@
-"""Renewal started at Amazon, in Chromium: the Log-in URI asks first, its button goes on, another site gets nowhere."""
+"""Amazon's Log-in URI in Chromium: it asks first, its button goes on (renewal, first connection), no one else."""
 
 from __future__ import annotations
 
 import re
 from urllib.parse import urlencode
 
+import httpx
 from playwright.sync_api import Page, expect
 
 from tests.e2e.conftest import OpenPage, Screens
 from tests.e2e.stack import Stack
-from tests.e2e.test_settings_page import consent_at_amazon, get_token_in_popup, open_company
+from tests.e2e.test_settings_page import choose_action, consent_at_amazon, get_token_in_popup, open_company
 
 SELLER = "A1SIMJPSELLER1"
 ATTACKER_SITE = "https://attacker.example"
@@ -88,3 +89,28 @@ def test_another_site_can_neither_open_a_draft_by_a_link_nor_post_the_confirmati
 
     assert drafts_after_link == []
     assert _open_drafts(admin, "JP-01") == []
+
+
+def test_a_first_connection_through_amazons_login_uri_step_in_the_pop_up(
+    open_page: OpenPage, stack: Stack, screens: Screens
+) -> None:
+    behaviour = f"{stack.simulator}/_admin/login-behaviour"
+    httpx.post(behaviour, json={"websiteLoginStep": "always"}).raise_for_status()
+    try:
+        admin = open_page("admin")
+        open_company(admin, "UK-01")
+        admin.get_by_role("button", name="Edit").click()
+        with admin.expect_popup() as opened:
+            choose_action(admin, "EU", "Get Selling Partner API token")
+        popup = opened.value
+        consent_at_amazon(popup, "A1SIMEUSELLER1")
+        expect(popup.get_by_role("heading", name="Continue connecting UK-01 for EU?")).to_be_visible()
+        screens(popup, "login-uri-step")
+        popup.get_by_role("button", name="Continue at Amazon").click()
+        popup.wait_for_event("close")
+
+        expect(admin.get_by_text(re.compile(r"New token for EU \(seller A1SIMEUSELLER1\)"))).to_be_visible()
+        admin.get_by_role("button", name="Save").click()
+        expect(admin.get_by_role("region", name="EU credentials")).to_contain_text(re.compile("active", re.I))
+    finally:
+        httpx.post(behaviour, json={"websiteLoginStep": "draft_apps"}).raise_for_status()
