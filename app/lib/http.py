@@ -137,8 +137,10 @@ _OUTAGES: dict[type[Exception], str] = {
     asyncpg_errors.PostgresConnectionError: "the database",
     asyncpg_errors.OperatorInterventionError: "the database",  # shutting down, starting up, cannot connect now
     asyncpg_errors.TooManyConnectionsError: "the database",
-    # asyncpg's own state machine losing its connection mid-operation (seen while PostgreSQL restarts).
+    # asyncpg's own state machine losing its connection mid-operation (seen while PostgreSQL restarts): a pooled
+    # connection closed under a query, or one left mid-operation by the cut. Logged with asyncpg's message.
     asyncpg_errors.InternalClientError: "the database",
+    asyncpg_errors.InterfaceError: "the database",
     ConnectionError: "the database",  # refused or reset while connecting (asyncpg raises the builtin ones)
 }
 
@@ -163,7 +165,11 @@ def outage_handler(request: Request[Any, Any, Any], exc: Exception) -> Response[
     dependency = outage_of(exc)
     if dependency is None:
         return internal_error_handler(request, exc)
-    log.warning("%s unavailable on %s %s (%s)", dependency, request.method, request.url.path, type(exc).__name__)
+    # asyncpg's and redis' messages name states ("connection is closed"), never a query's values or a secret.
+    reason = f"{type(exc).__name__}: {str(exc)[:200]}" if type(exc).__module__.startswith(("asyncpg", "redis")) else ""
+    log.warning(
+        "%s unavailable on %s %s (%s)", dependency, request.method, request.url.path, reason or type(exc).__name__
+    )
     return _respond(
         503,
         ErrorBody(
