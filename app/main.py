@@ -25,6 +25,7 @@ from piccolo.querystring import QueryString
 from app.accounts.auth import SESSION_COOKIE, SessionAuthMiddleware
 from app.accounts.controller import AuthController
 from app.accounts.users_controller import UserController
+from app.amazon.bulk_controller import BulkTestController
 from app.amazon.controller import AmazonSettingsController
 from app.amazon.credentials_controller import AppCredentialsController
 from app.amazon.oauth_pages import OAuthPagesController
@@ -124,6 +125,7 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             AuthController,
             CompanyController,
             AmazonSettingsController,
+            BulkTestController,
             EditController,
             AuditController,
             AppCredentialsController,

@@ -13,21 +13,22 @@ import httpx
 from piccolo.engine import engine_finder
 
 from app.accounts.service import AccountService
+from app.amazon.bulk import BulkTests
 from app.amazon.checks import ConnectionChecker
 from app.amazon.connections import ConnectionService
 from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
+from app.amazon.health import ConnectionHealth
 from app.amazon.login_uri import LoginUriService
 from app.amazon.lwa import LwaClient
 from app.amazon.oauth import OAuthService
-from app.amazon.regions import Region
 from app.amazon.reminders import ReminderService
 from app.amazon.retry import Backoff
 from app.amazon.settings import SettingsService
 from app.amazon.spapi import SpApiClient
 from app.amazon.throttle import SharedThrottle
 from app.amazon.timeline import ExpiryTimelineService
-from app.amazon.tokens import TokenProvider, notify_reauthorization
+from app.amazon.tokens import TokenProvider
 from app.audit.notifications import Mailer, NotificationService
 from app.audit.service import AuditService
 from app.companies.hierarchy import HierarchyService
@@ -69,6 +70,8 @@ class Services:
     oauth: OAuthService
     login_uri: LoginUriService
     checker: ConnectionChecker
+    health: ConnectionHealth
+    bulk_tests: BulkTests
     tokens: TokenProvider
     notifications: NotificationService
     reminders: ReminderService
@@ -196,7 +199,9 @@ def build_services(
         limiter,
         audit,
         config.amazon_environment,
+        spapi=spapi,
     )
+    health = ConnectionHealth(clock, hierarchy, amazon_settings, notifications)
     checker = ConnectionChecker(
         clock,
         hierarchy,
@@ -207,11 +212,9 @@ def build_services(
         spapi,
         audit,
         config.amazon_environment,
+        health,
         throttle=spapi.throttle,
     )
-
-    async def reauthorization_required(owner_id: int, region: Region) -> None:
-        await notify_reauthorization(notifications, amazon_settings, owner_id, region)
 
     tokens = TokenProvider(
         clock,
@@ -222,7 +225,7 @@ def build_services(
         app_credentials,
         lwa,
         config.amazon_environment,
-        on_reauthorization_required=reauthorization_required,
+        health=health,
         lock_timeout=config.token_lock_timeout_seconds,
     )
 
@@ -250,6 +253,8 @@ def build_services(
             clock, endpoints, app_credentials, oauth, edits, hierarchy, amazon_settings, config.amazon_environment
         ),
         checker=checker,
+        health=health,
+        bulk_tests=BulkTests(clock, connections, checker, queue, audit),
         tokens=tokens,
         notifications=notifications,
         reminders=reminders,

@@ -41,6 +41,8 @@ TIMEOUTS: dict[str, float] = {
     "sync_marketplace_participations": 90.0,
     # A try ends itself after its slice; the room left is for the page in flight then.
     "import_orders": jobs.IMPORT_SLICE_SECONDS + 10,
+    # At most CHUNK connection tests (app.amazon.bulk); one overrunning is handed back and resumes where it was.
+    "bulk_test_chunk": 90.0,
     # The sweeps: a scan of the database, or one enqueue per connection or company.
     "check_all_connections": 90.0,
     "import_all_orders": 90.0,
@@ -136,6 +138,7 @@ class WorkerSettings:
     # themselves get more than one; they are all idempotent (the sweeps deduplicate what they queue).
     functions = [
         _job(jobs.check_connection, max_tries=5),
+        _job(jobs.bulk_test_chunk, max_tries=20),
         _job(jobs.sync_marketplace_participations, max_tries=8),
         # Each try of a long import is a slice (IMPORT_SLICE_SECONDS, about two pages past the burst): the tries bound
         # how long one window may take, transient failures are limited by the import itself (8 in a row).

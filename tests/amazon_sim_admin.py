@@ -26,6 +26,9 @@ class AmazonSimulator:
     async def fault(self, target: str, kind: str, **options: Any) -> None:
         (await self.http.post("/_admin/faults", json={"target": target, "kind": kind, **options})).raise_for_status()
 
+    async def clear_faults(self) -> None:
+        (await self.http.delete("/_admin/faults")).raise_for_status()
+
     async def revoke(self, selling_partner_id: str) -> None:
         (await self.http.post("/_admin/revoke", json={"sellingPartnerId": selling_partner_id})).raise_for_status()
 

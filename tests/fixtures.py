@@ -24,6 +24,8 @@ from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator, install_app_credentials
 
 TABLES = (
+    "bulk_test_item",
+    "bulk_test",
     "save_follow_up",
     "notification_read",
     "notification",

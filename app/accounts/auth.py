@@ -17,6 +17,9 @@ if TYPE_CHECKING:
     from litestar.handlers.base import BaseRouteHandler
 
 SESSION_COOKIE = "erp_session"
+# The 401's code when a session cookie was sent but its session ended (idle, too old, user deactivated): the page
+# tells "your session expired" from a plain first visit by it.
+SESSION_EXPIRED = "session_expired"
 CSRF_HEADER = "x-csrf-token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 # The OpenAPI security requirement of every signed-in operation: the session cookie plus the CSRF header.
@@ -32,8 +35,11 @@ class SessionAuthMiddleware(AbstractAuthenticationMiddleware):
     async def authenticate_request(self, connection: ASGIConnection[Any, Any, Any, Any]) -> AuthenticationResult:
         token = connection.cookies.get(SESSION_COOKIE)
         signed_in: ActiveSession | None = await connection.app.state.services.accounts.authenticate(token)
+        if signed_in is None and token:
+            # The browser still holds the cookie of a session that ended: the sign-in page says so.
+            raise NotAuthenticated("Your session expired: sign in again.", code=SESSION_EXPIRED)
         if signed_in is None:
-            raise NotAuthenticated("Sign in first: your session is missing or has expired.")
+            raise NotAuthenticated("Sign in first.")
         if connection.scope.get("method", "GET") not in SAFE_METHODS:
             sent = connection.headers.get(CSRF_HEADER, "")
             if not sent or not hmac.compare_digest(sent.encode(), signed_in.csrf_token.encode()):

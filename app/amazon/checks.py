@@ -8,17 +8,15 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import msgspec
-
 from app.amazon.connections import ConnectionService
 from app.amazon.credentials import AppCredentialsService
+from app.amazon.health import ConnectionHealth
 from app.amazon.lwa import LwaClient
 from app.amazon.regions import MARKETPLACES, Region
 from app.amazon.schemas import ConnectionTest, LastCheck, Verdict
 from app.amazon.settings import SettingsService, decode_marketplaces
 from app.amazon.spapi import Partner, SpApiClient
 from app.amazon.status import CheckResult
-from app.amazon.tables import AmazonConnection
 from app.amazon.throttle import QuotaWaitTooLong, SharedThrottle
 from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
@@ -106,6 +104,7 @@ class ConnectionChecker:
         spapi: SpApiClient,
         audit: AuditService,
         environment: str,
+        health: ConnectionHealth,
         throttle: SharedThrottle | None = None,
     ) -> None:
         self.clock = clock
@@ -117,10 +116,23 @@ class ConnectionChecker:
         self.spapi = spapi
         self.audit = audit
         self.environment = environment
+        self.health = health
         self.throttle = throttle  # the SP-API client's: the test spends the same per-seller quota as the workers
 
-    async def check(self, company_id: int, region: Region, actor: Actor) -> ConnectionTest:
-        """Refresh the access token and make one cheap SP-API call in the region, on the company's account owner."""
+    async def check(
+        self,
+        company_id: int,
+        region: Region,
+        actor: Actor,
+        *,
+        max_wait: float = TEST_MAX_WAIT_SECONDS,
+        audited: bool = True,
+    ) -> ConnectionTest:
+        """Refresh the access token and make one cheap SP-API call in the region, on the company's account owner.
+
+        `max_wait`: how long to wait for a slot of the seller's quota (a person waits for Refresh; a bulk run can
+        wait longer). `audited`: a bulk run is audited as one run, not once per connection.
+        """
         owner = await self.hierarchy.account_owner(company_id)
         if owner is None:
             raise NotFound(f"Company {company_id} does not exist.")
@@ -137,7 +149,7 @@ class ConnectionChecker:
             for m in decode_marketplaces(settings[company_id]["marketplace_ids"])
             if m in MARKETPLACES and MARKETPLACES[m].region == region
         ]
-        outcome = await self._run(row, region, account_type, actor)
+        outcome = await self._run(row, region, account_type, actor, max_wait)
         verdict, seen = outcome.verdict, outcome.seen
         next_test_at, last_result = None, None
         action: str | None
@@ -175,6 +187,8 @@ class ConnectionChecker:
         summary = f"Connection {region} tested: {verdict}" + (
             f" (ran on {owner.code})" if owner.id != company_id else ""
         )
+        if not audited:
+            return test
         await self.audit.record(
             actor,
             company_id,
@@ -184,7 +198,9 @@ class ConnectionChecker:
         )
         return test
 
-    async def _run(self, row: dict[str, Any], region: Region, account_type: str, actor: Actor) -> _Outcome:
+    async def _run(
+        self, row: dict[str, Any], region: Region, account_type: str, actor: Actor, max_wait: float
+    ) -> _Outcome:
         try:
             refresh_token = self.connections.secret(row, "refresh_token") or ""
         except SecretError:
@@ -198,7 +214,7 @@ class ConnectionChecker:
         operation = _operation(account_type)
         if self.throttle is not None:
             wait = await self.throttle.next_slot_in(partner.app_id, partner.selling_partner_id, operation)
-            if wait > TEST_MAX_WAIT_SECONDS:
+            if wait > max_wait:
                 # The SP-API call could not be made: nothing is sent to Amazon, not even the refresh at LWA.
                 return _Outcome("quota_exhausted", next_test_in=wait)
         try:
@@ -206,7 +222,7 @@ class ConnectionChecker:
         except AmazonRefused as refused:
             if refused.lwa_error == "invalid_grant" and (newer := await self._replaced(row, region)) is not None:
                 # A worker stored the refresh token Amazon rotated while ours was on its way: test with that one.
-                return await self._run(newer, region, account_type, actor)
+                return await self._run(newer, region, account_type, actor, max_wait)
             verdict: Verdict = (
                 "reauthorization_required" if refused.lwa_error == "invalid_grant" else "app_credentials_invalid"
             )
@@ -227,12 +243,12 @@ class ConnectionChecker:
         try:
             if account_type == "vendor":
                 await self.spapi.purchase_orders(
-                    region, grant.access_token, limit=1, partner=partner, max_wait=TEST_MAX_WAIT_SECONDS
+                    region, grant.access_token, limit=1, partner=partner, max_wait=max_wait
                 )
                 seen: list[str] = []
             else:
                 participations = await self.spapi.marketplace_participations(
-                    region, grant.access_token, partner, max_wait=TEST_MAX_WAIT_SECONDS
+                    region, grant.access_token, partner, max_wait=max_wait
                 )
                 seen = sorted(p.marketplace.id for p in participations if p.participation.is_participating)
         except SpApiDenied as denied:
@@ -256,24 +272,18 @@ class ConnectionChecker:
         return current
 
     async def _record(self, row: dict[str, Any], verdict: Verdict, detail: str, seen: list[str]) -> datetime:
-        """Operational state only: status, last check, marketplaces seen. No version bump, the dates stay."""
-        now = self.clock.now()
+        """Operational state only (status, last check, marketplaces seen; no version bump, the dates stay), and the
+        people concerned told of a worse state or of its end (app.amazon.health)."""
         result = {
             "ok": CheckResult.OK,
             "reauthorization_required": CheckResult.REAUTHORIZATION_REQUIRED,
             # Only a new token helps: the status says re-authorization required, the error code says why.
             "token_unreadable": CheckResult.REAUTHORIZATION_REQUIRED,
+            "wrong_region_or_role": CheckResult.WRONG_REGION_OR_ROLE,
         }.get(verdict, CheckResult.ERROR)
-        values: dict[Any, Any] = {
-            AmazonConnection.last_checked_at: now,
-            AmazonConnection.last_check_result: result.value,
-            AmazonConnection.last_error_code: None if verdict == "ok" else verdict,
-            AmazonConnection.last_error_message: None if verdict == "ok" else detail[:1000],
-        }
-        if verdict == "ok":
-            values[AmazonConnection.marketplaces_seen] = msgspec.json.encode(seen).decode()
-        await AmazonConnection.update(values).where(AmazonConnection.id == row["id"])
-        return now
+        return await self.health.learned(
+            row["id"], result, code=verdict, message=detail, seen=seen if verdict == "ok" else None
+        )
 
 
 def _operation(account_type: str) -> str:

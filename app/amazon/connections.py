@@ -10,16 +10,34 @@ from typing import Any, Literal
 import msgspec
 
 from app.amazon.regions import REGIONS, Region
-from app.amazon.schemas import Connection, RegionStatus, Source
-from app.amazon.status import AUTHORIZATION_LIFETIME, days_left, derive_status
+from app.amazon.schemas import Connection, RegionStatus, Source, StatusFilter
+from app.amazon.status import (
+    AUTHORIZATION_LIFETIME,
+    EXPIRING_WITHIN,
+    NEEDS_ACTION,
+    STATUS_GROUPS,
+    CheckResult,
+    ConnectionStatus,
+    action_for,
+    days_left,
+    derive_status,
+    status_sql,
+)
 from app.amazon.tables import AmazonConnection
 from app.audit.service import Actor, AuditService
+from app.companies.hierarchy import CompanyRef, subtree_condition
 from app.lib.clock import Clock
 from app.lib.crypto import Keyring, SecretError
 from app.lib.database import write_transaction
 from app.secrets import connection_context
 
 log = logging.getLogger(__name__)
+# Holds for every connection whose status may be other than active (its argument: now + EXPIRING_WITHIN). Written as
+# the partial index amazon_connection_check_failed's condition, which the planners match literally.
+NARROWING_SQL = (
+    "(authorization_expires_at <= {} OR "
+    "last_check_result IN ('reauthorization_required', 'wrong_region_or_role', 'error'))"
+)
 # What became of a refresh's answer: cached (access token), rotated (a new refresh token stored with it), or
 # superseded (a Save stored another authorization meanwhile, which stays).
 RefreshStored = Literal["cached", "rotated", "superseded"]
@@ -69,20 +87,97 @@ class ConnectionService:
             result[row["company"]][Region(row["region"])] = row
         return result
 
-    async def statuses_for_owners(self, owner_ids: Iterable[int]) -> dict[int, list[RegionStatus]]:
+    async def statuses_for_owners(self, owners: Iterable[CompanyRef]) -> dict[int, list[RegionStatus]]:
+        """Each owner's status per region, when it was last checked and what a person must do about it."""
         now = self.clock.now()
-        by_owner = await self.rows_for_owners(owner_ids)
-        return {
-            owner: [
-                RegionStatus(
-                    region=region,
-                    status=derive_status(rows.get(region), now),
-                    days_left=days_left((rows.get(region) or {}).get("authorization_expires_at"), now),
+        codes = {owner.id: owner.code for owner in owners}
+        by_owner = await self.rows_for_owners(codes)
+        result: dict[int, list[RegionStatus]] = {}
+        for owner, rows in by_owner.items():
+            result[owner] = []
+            for region in REGIONS:
+                row = rows.get(region)
+                status = derive_status(row, now)
+                connected = status != ConnectionStatus.NOT_CONNECTED
+                result[owner].append(
+                    RegionStatus(
+                        region=region,
+                        status=status,
+                        days_left=days_left((row or {}).get("authorization_expires_at"), now),
+                        last_checked_at=(row or {}).get("last_checked_at"),
+                        action=action_for(status, codes[owner], region.value) if connected else None,
+                    )
                 )
-                for region in REGIONS
-            ]
-            for owner, rows in by_owner.items()
-        }
+        return result
+
+    def _matching(
+        self, wanted: StatusFilter | None, region: Region | None, scope: list[int] | None
+    ) -> tuple[str, list[Any]]:
+        """WHERE conditions (and their arguments) on amazon_connection: connected, in `wanted`, `region`, `scope`."""
+        now = self.clock.now()
+        conditions = ["amazon_connection.refresh_token IS NOT NULL"]
+        args: list[Any] = []
+        if wanted is not None:
+            statuses = [s.value for s in STATUS_GROUPS[wanted]] if wanted in STATUS_GROUPS else [wanted]
+            if ConnectionStatus.ACTIVE.value not in statuses:
+                # Only the few rows that can be in another status than active are given the CASE (through the index
+                # on authorization_expires_at and the partial index amazon_connection_check_failed).
+                conditions.append(NARROWING_SQL)
+                args.append(now + EXPIRING_WITHIN)
+            conditions.append(f"{status_sql()} IN ({', '.join(['{}'] * len(statuses))})")
+            args += [now, now + EXPIRING_WITHIN, *statuses]
+        if region is not None:
+            conditions.append("amazon_connection.region = {}")
+            args.append(region.value)
+        if scope is not None:
+            sql, scope_args = subtree_condition(scope, column="amazon_connection.company")
+            conditions.append(sql)
+            args += scope_args
+        return " AND ".join(conditions), args
+
+    def status_condition(self, wanted: StatusFilter | None, region: Region | None) -> tuple[str, list[Any]] | None:
+        """A WHERE condition on `company` keeping the account owners with a connection in `wanted` (and `region`)."""
+        if wanted is None and region is None:
+            return None
+        where, args = self._matching(wanted, region, None)
+        # Only constant SQL and "{}" placeholders are joined; every value travels as a parameter.
+        return f"company.id IN (SELECT amazon_connection.company FROM amazon_connection WHERE {where})", args  # noqa: S608
+
+    async def status_counts(self, scope: list[int] | None, region: Region | None) -> dict[str, int]:
+        """How many connections are in each status (every status named, zeros included), and how many need action."""
+        now = self.clock.now()
+        where, args = self._matching(None, region, scope)
+        # The CASE only for the rows that can be in another status than active; the others are counted as active.
+        rows = await AmazonConnection.raw(
+            f"SELECT {status_sql()} AS status, COUNT(*) AS n FROM amazon_connection "  # noqa: S608 (no input inside)
+            f"WHERE {where} AND {NARROWING_SQL} GROUP BY 1",
+            now,
+            now + EXPIRING_WITHIN,
+            *args,
+            now + EXPIRING_WITHIN,
+        )
+        total = await AmazonConnection.raw(
+            f"SELECT COUNT(*) AS n FROM amazon_connection WHERE {where}",  # noqa: S608 (no input inside)
+            *args,
+        )
+        counts = {status.value: 0 for status in ConnectionStatus if status != ConnectionStatus.NOT_CONNECTED}
+        counts.update({row["status"]: int(row["n"]) for row in rows})
+        counts[ConnectionStatus.ACTIVE.value] += int(total[0]["n"]) - sum(int(row["n"]) for row in rows)
+        counts["needs_action"] = sum(counts[s.value] for s in NEEDS_ACTION)
+        return counts
+
+    async def matching(
+        self, scope: list[int] | None, wanted: StatusFilter | None, region: Region | None
+    ) -> list[dict[str, Any]]:
+        """The connections (company, region, the company's code) in `wanted`, `region` and `scope`, by code."""
+        where, args = self._matching(wanted, region, scope)
+        rows: list[dict[str, Any]] = await AmazonConnection.raw(
+            "SELECT amazon_connection.company AS company, amazon_connection.region AS region, company.code AS code "  # noqa: S608
+            f"FROM amazon_connection JOIN company ON company.id = amazon_connection.company WHERE {where} "
+            "ORDER BY company.code, amazon_connection.region",
+            *args,
+        )
+        return rows
 
     def view(self, region: Region, row: dict[str, Any] | None, source: Source) -> Connection:
         now = self.clock.now()
@@ -115,8 +210,13 @@ class ConnectionService:
         authorized_at: datetime,
         access_token: str | None = None,
         access_token_expires_at: datetime | None = None,
+        tested: tuple[datetime, str, list[str]] | None = None,
     ) -> None:
-        """Make the owner's connection in `region` active with a new authorization; the year starts now."""
+        """Make the owner's connection in `region` active with a new authorization; the year starts now.
+
+        `tested`: when the new token was tried right after Amazon's redirect, what it found ("ok" or "refused") and
+        the marketplaces Amazon listed: the connection's last check from the start.
+        """
         values: dict[Any, Any] = {
             AmazonConnection.selling_partner_id: selling_partner_id,
             AmazonConnection.refresh_token: self._seal("refresh_token", owner_id, region, refresh_token),
@@ -127,8 +227,20 @@ class ConnectionService:
             AmazonConnection.last_check_result: None,
             AmazonConnection.last_error_code: None,
             AmazonConnection.last_error_message: None,
+            AmazonConnection.error_streak: 0,
             AmazonConnection.updated_at: self.clock.now(),
         }
+        if tested is not None and tested[1] in ("ok", "refused"):
+            values[AmazonConnection.last_checked_at] = tested[0]
+            if tested[1] == "ok":
+                values[AmazonConnection.last_check_result] = CheckResult.OK.value
+                values[AmazonConnection.marketplaces_seen] = msgspec.json.encode(tested[2]).decode()
+            else:
+                values[AmazonConnection.last_check_result] = CheckResult.WRONG_REGION_OR_ROLE.value
+                values[AmazonConnection.last_error_code] = "wrong_region_or_role"
+                values[AmazonConnection.last_error_message] = (
+                    f"Amazon refused the new token in {region} right after the consent (saved after confirmation)."
+                )
         updated = (
             await AmazonConnection.update(values)
             .where((AmazonConnection.company == owner_id) & (AmazonConnection.region == region.value))

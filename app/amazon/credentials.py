@@ -9,6 +9,7 @@ from app.amazon.connections import fingerprint
 from app.amazon.lwa import ClientCredentials
 from app.amazon.regions import AccountType
 from app.amazon.schemas import AppCredentials
+from app.amazon.status import days_left
 from app.amazon.tables import IntegrationCredentials
 from app.lib.clock import Clock
 from app.lib.crypto import Keyring
@@ -112,7 +113,7 @@ class AppCredentialsService:
             lwa_client_id=row["lwa_client_id"],
             client_secret_fingerprint=fingerprint(self.secret(row)),
             client_secret_expires_at=expires,
-            days_until_secret_expires=None if expires is None else (expires - self.clock.now()).days,
+            days_until_secret_expires=days_left(expires, self.clock.now()),
             redirect_uri=row["redirect_uri"],
             draft_app=bool(row["draft_app"]),
             updated_at=row["updated_at"],

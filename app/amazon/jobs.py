@@ -15,6 +15,7 @@ from arq import Retry
 from app.amazon.orders_import import OrderImporter
 from app.amazon.regions import Region
 from app.amazon.spapi import Partner, SpApiRejected, with_fresh_token
+from app.amazon.status import CheckResult
 from app.amazon.tables import AmazonConnection
 from app.amazon.tokens import ReauthorizationRequired, TokenUnavailable
 from app.audit.service import SYSTEM
@@ -59,6 +60,11 @@ async def check_connection(ctx: dict[str, Any], company_id: int, region: str) ->
     if result.verdict == "amazon_unavailable" and int(ctx.get("job_try", 1)) < 4:
         raise retry_later(ctx, None)
     return result.verdict
+
+
+async def bulk_test_chunk(ctx: dict[str, Any], run_id: int, chunk: int) -> int:
+    """One chunk of a bulk connection test (app.amazon.bulk); returns how many connections it tested."""
+    return await _services(ctx).bulk_tests.run_chunk(run_id, chunk)
 
 
 def check_job_id(owner_id: int, region: str) -> str:
@@ -129,7 +135,12 @@ async def sync_marketplace_participations(ctx: dict[str, Any], company_id: int, 
             lambda force: services.tokens.access_token(company_id, zone, force=force),
             lambda token: services.spapi.marketplace_participations(zone, token, partner),
         )
-    except (ReauthorizationRequired, RuleViolation, SpApiDenied, SpApiRejected):
+    except SpApiDenied as denied:  # refused with a fresh token: wrong region or role, which people must be told
+        await services.health.learned_for(
+            owner, zone, CheckResult.WRONG_REGION_OR_ROLE, "wrong_region_or_role", denied.message
+        )
+        return []
+    except (ReauthorizationRequired, RuleViolation, SpApiRejected):
         return []  # recorded on the connection (or nothing to do); retrying cannot help, nor can a 400 be retried
     except (TokenUnavailable, AmazonUnavailable) as failure:
         raise retry_later(ctx, getattr(failure, "retry_after", None)) from None

@@ -14,21 +14,30 @@ from app.accounts.schemas import ActiveSession
 from app.amazon.connections import fingerprint
 from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
+from app.amazon.grant_check import GrantTester
 from app.amazon.lwa import LwaClient
-from app.amazon.regions import AccountType, Region
+from app.amazon.regions import MARKETPLACES, AccountType, Region
 from app.amazon.settings import SettingsService
+from app.amazon.spapi import Partner, SpApiClient
 from app.amazon.tables import OAuthFlow
 from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService
-from app.editing.schemas import PendingGrant
+from app.editing.schemas import MarketplaceId, PendingGrant
 from app.editing.service import EditService
 from app.lib.clock import Clock
 from app.lib.database import write_transaction
 from app.lib.errors import BadInput, Conflict, RuleViolation
 from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER, RateLimiter
-from app.lib.wire import Struct
+from app.lib.wire import InputStruct, Struct
 
 FLOW_LIFETIME = timedelta(minutes=10)
+
+
+class AuthorizeRequest(InputStruct):
+    """Optional body of Get Selling Partner API token: the marketplace (country) whose Seller or Vendor Central the
+    partner logs in to. Left out: the company's configured marketplace in the region, else the region's main site."""
+
+    marketplace_id: MarketplaceId | None = None
 
 
 class AuthorizationStarted(Struct):
@@ -62,6 +71,7 @@ class OAuthService:
         limiter: RateLimiter,
         audit: AuditService,
         environment: str,
+        spapi: SpApiClient,
     ) -> None:
         self.clock = clock
         self.endpoints = endpoints
@@ -73,6 +83,7 @@ class OAuthService:
         self.limiter = limiter
         self.audit = audit
         self.environment = environment
+        self.tester = GrantTester(clock, spapi)
 
     async def start(
         self,
@@ -83,13 +94,17 @@ class OAuthService:
         origin: str = "consent",
         expected_selling_partner_id: str | None = None,
         account_type: AccountType | None = None,
+        marketplace_id: str | None = None,
     ) -> tuple[AuthorizationStarted, str]:
         """Begin the consent flow for `region` in an open draft of an account owner; returns the URL and state.
 
         `expected_selling_partner_id`: the seller Amazon named when the flow began at the Log-in URI; a token for
         another one is flagged as a seller change. `account_type`: the kind of account Amazon's page is for, which
-        the company's settings must have.
+        the company's settings must have. `marketplace_id`: the country whose Central site the partner logs in to (one
+        of the region's); None: the company's configured marketplace in the region, else the region's main site.
         """
+        if marketplace_id is not None:
+            _check_marketplace(marketplace_id, region)
         await self.limiter.hit(TOKEN_ACTIONS_PER_USER, str(session.user.id))
         async with write_transaction(OAuthFlow._meta.db):
             draft = await self.edits.drafts.load_open(edit_id, actor)
@@ -136,7 +151,8 @@ class OAuthService:
                 )
             )
             await self.edits.drafts.touch(edit_id)
-        central = self.endpoints.central(region, account_type, evaluation.values.marketplace_ids)
+        marketplaces = [marketplace_id] if marketplace_id is not None else evaluation.values.marketplace_ids
+        central = self.endpoints.central(region, account_type, marketplaces)
         url = self.endpoints.consent_url(
             central,
             application_id=creds["application_id"],
@@ -161,16 +177,25 @@ class OAuthService:
         creds = await self.credentials.required(flow["account_type"], flow["environment"])
         grant = await self.lwa.exchange_code(self.credentials.client(creds), code, flow["redirect_uri"])
         now = self.clock.now()
-        pending = await self.edits.attach_grant(
+        region = Region(flow["region"])
+        # One SP-API call with the new access token: a login to the wrong region or account shows before Save.
+        partner = Partner(app_id=creds["application_id"], selling_partner_id=selling_partner_id)
+        tested = await self.tester.test(region, flow["account_type"], grant.access_token, partner)
+        attached = await self.edits.attach_grant(
             flow["edit"],
-            Region(flow["region"]),
+            region,
             selling_partner_id=selling_partner_id,
             refresh_token=grant.refresh_token or "",
             access_token=grant.access_token,
             access_token_expires_at=now + timedelta(seconds=grant.expires_in),
             obtained_at=now,
             expected_selling_partner_id=flow["expected_selling_partner_id"],
+            tested=tested,
         )
+        # The grant as the draft shows it, with the verdict judged against the draft's marketplaces (unless a Save
+        # took it away this very moment).
+        draft = await self.edits.get(flow["edit"], actor)
+        pending = next((g for g in draft.pending_grants if g.region == region), attached)
         company = await self._company(flow["company"])
         await self.audit.record(
             actor,
@@ -182,6 +207,7 @@ class OAuthService:
                 "sellingPartnerId": selling_partner_id,
                 "tokenFingerprint": fingerprint(grant.refresh_token),
                 "sellerChanged": pending.seller_changed,
+                "verdict": pending.verdict.kind if pending.verdict else None,
             },
         )
         return TokenReceived(edit_id=flow["edit"], company=company, grant=pending)
@@ -221,3 +247,22 @@ class OAuthService:
         owner = await self.hierarchy.account_owner(company_id)
         assert owner is not None
         return owner
+
+
+def _check_marketplace(marketplace_id: str, region: Region) -> None:
+    """The marketplace chosen for the consent must be one of the region's: its Central site is where Amazon asks."""
+    marketplace = MARKETPLACES.get(marketplace_id)
+    in_region = ", ".join(f"{m.name} ({m.id})" for m in MARKETPLACES.values() if m.region == region)
+    if marketplace is None:
+        raise RuleViolation(
+            f"{marketplace_id} is not an Amazon marketplace: choose one of {region}'s: {in_region}.",
+            code="unknown_marketplace",
+            fields={"marketplaceId": f"unknown marketplace {marketplace_id}"},
+        )
+    if marketplace.region != region:
+        raise RuleViolation(
+            f"{marketplace.name} ({marketplace_id}) is in region {marketplace.region}, not {region}: choose one of "
+            f"{region}'s: {in_region}.",
+            code="marketplace_not_in_region",
+            fields={"marketplaceId": f"{marketplace.name} is in region {marketplace.region}"},
+        )

@@ -164,9 +164,13 @@ class OAuthPagesController(Controller):
             "if(window.opener&&!window.opener.closed){window.opener.postMessage(r.message,window.location.origin);"
             "window.close();}else{window.location.replace(r.back);}"
         )
+        verdict = ""
+        if grant.verdict is not None:
+            confirm = " Save asks you to confirm it." if grant.verdict.needs_confirmation else ""
+            verdict = f"<p>{html.escape(grant.verdict.message)}{confirm}</p>"
         body = (
             f"<p>New token for {html.escape(grant.region.value)} (seller {html.escape(grant.selling_partner_id)}) "
-            f'received — Save to store it.</p><p><a href="{html.escape(back)}">Back to the draft</a></p>'
+            f'received — Save to store it.</p>{verdict}<p><a href="{html.escape(back)}">Back to the draft</a></p>'
         )
         return _page("Amazon token received", body, 200, script)
 

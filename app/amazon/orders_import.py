@@ -14,6 +14,7 @@ from app.amazon.orders_reports import clear_not_authorized, report_not_authorize
 from app.amazon.regions import MARKETPLACES, Region
 from app.amazon.settings import decode_marketplaces
 from app.amazon.spapi import Partner, SpApiRejected, with_fresh_token
+from app.amazon.status import CheckResult
 from app.amazon.throttle import QuotaWaitTooLong
 from app.amazon.tokens import ReauthorizationRequired, TokenUnavailable
 from app.lib.errors import AmazonUnavailable, RuleViolation, SpApiDenied
@@ -130,7 +131,14 @@ class _RegionImport:
             state.drop_window()
             state.record("rejected", refused.amazon_code, refused.message)
             result.error = refused.message
-        except (ReauthorizationRequired, RuleViolation, SpApiDenied) as refused:
+        except SpApiDenied as denied:
+            # Refused even with a fresh token: the wrong region or role. The connection's status says so at once.
+            state.record("failed", denied.code, denied.message)
+            result.error = denied.message
+            await self.services.health.learned_for(
+                self.owner_id, self.region, CheckResult.WRONG_REGION_OR_ROLE, "wrong_region_or_role", denied.message
+            )
+        except (ReauthorizationRequired, RuleViolation) as refused:
             # Not connected, re-authorization required (the token provider told people), wrong region or role:
             # retrying cannot help, so only the next scheduled run tries again.
             state.record("failed", refused.code, refused.message)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import math
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 import msgspec
 
-from app.amazon.status import EXPIRING_WITHIN
+from app.amazon.status import EXPIRING_WITHIN, days_left
 from app.amazon.tables import AmazonConnection, AmazonSettings, IntegrationCredentials
 from app.audit.notifications import Notice, NotificationService
 from app.companies.hierarchy import HierarchyService
@@ -75,7 +74,7 @@ class ReminderService:
             title = (
                 f"The app's LWA client secret ({label}) has expired"
                 if expired
-                else f"The app's LWA client secret ({label}) expires in {_days_until(expires, now)} days"
+                else f"The app's LWA client secret ({label}) {_expires_in(expires, now)}"
             )
             body = (
                 "Rotate it in Seller Central (Developer Central) and enter the new secret under Admin → App "
@@ -133,13 +132,14 @@ def _notice(row: dict[str, Any], key: str, now: datetime, members: list[str], em
         dedupe_key=key,
         kind="authorization_expiring",
         severity="warning",
-        title=f"Amazon authorization of {row['code']} ({row['region']}) expires in {_days_until(expires, now)} days",
+        title=f"Amazon authorization of {row['code']} ({row['region']}) {_expires_in(expires, now)}",
         body=f"It expires on {expires:%Y-%m-%d}.{affected} {renew}",
         company_id=row["company"],
         email=email,
     )
 
 
-def _days_until(moment: datetime, now: datetime) -> int:
-    """Days left as a person counts them: 29 days and 23 hours is "30 days"."""
-    return math.ceil((moment - now) / timedelta(days=1))
+def _expires_in(moment: datetime, now: datetime) -> str:
+    """ "expires in 30 days" (29 days and 23 hours), "expires today" under 24 hours: the page's count (`days_left`)."""
+    days = days_left(moment, now)
+    return f"expires in {days} days" if days is not None and days > 1 else "expires today"

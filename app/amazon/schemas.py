@@ -90,6 +90,24 @@ class RegionStatus(Struct):
     region: Region
     status: ConnectionStatus
     days_left: int | None = None
+    # When a check (a worker's refresh, the periodic check, Refresh, a bulk test) last learnt something.
+    last_checked_at: datetime | None = None
+    # What a person must do, in plain words (None when nothing).
+    action: str | None = None
+
+
+# One status, or a group: needs_action (anything a person must act on), needs_new_token (re-authorization required
+# or expired: only Get Selling Partner API token helps).
+StatusFilter = Literal[
+    "needs_action",
+    "needs_new_token",
+    "active",
+    "expiring",
+    "expired",
+    "reauthorization_required",
+    "wrong_region_or_role",
+    "error",
+]
 
 
 class AppCredentials(Struct):
@@ -156,3 +174,20 @@ class ConnectionTest(Struct):
     warnings: list[str] = []
     next_test_at: datetime | None = None
     last_result: LastCheck | None = None
+
+
+GrantVerdictKind = Literal["ok", "wrong_region_or_role", "marketplaces_not_listed", "untested"]
+
+
+class GrantVerdict(Struct):
+    """What Amazon answered when a new token was tried once, right after the consent, in plain words with the action.
+
+    `wrong_region_or_role` and `marketplaces_not_listed` need `needs_confirmation`: Save asks for the region in
+    `confirmGrantVerdict`. `untested`: Amazon could not be asked now; Save stores the token untested.
+    """
+
+    kind: GrantVerdictKind
+    message: str
+    needs_confirmation: bool
+    tested_at: datetime | None = None
+    marketplaces_seen: list[str] = []

@@ -43,6 +43,12 @@ class AmazonConnection(Table):
     last_error_code = Varchar(length=64, null=True, default=None)
     last_error_message = Text(null=True, default=None)
     marketplaces_seen = Text(default="[]")
+    # Failed checks in a row (Amazon unavailable counts as "error" only when it persists: app.amazon.status).
+    error_streak = Integer(default=0)
+    # The worse state people were last told about (app.amazon.health), and how many times one began: the dedupe key
+    # of its notification, so that a state is told once however many workers learn it.
+    health_state = Varchar(length=32, null=True, default=None)
+    health_episode = Integer(default=0)
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())
 
@@ -101,3 +107,37 @@ class OrderSync(Table):
     last_run_orders = Integer(default=0)
     last_error = Text(null=True, default=None)
     regions = Text(default="{}")
+
+
+class BulkTest(Table, tablename="bulk_test"):
+    """One bulk connection test of every connection in a filter, run as background jobs (app.amazon.bulk)."""
+
+    id = Serial(primary_key=True)
+    # "all" or the user's company scope; `active_key` holds it while the run runs: one run at a time per scope.
+    scope_key = Varchar(length=200)
+    active_key = Varchar(length=200, null=True, default=None, unique=True)
+    scope = Text(null=True, default=None)  # the scope's company IDs as JSON, null for every company
+    started_by = ForeignKey(User, null=True, on_delete=OnDelete.set_null)
+    started_by_name = Varchar(length=200)
+    status_filter = Varchar(length=32, null=True, default=None)
+    region_filter = Varchar(length=2, null=True, default=None)
+    state = Varchar(length=16, default="running")
+    total = Integer(default=0)
+    created_at = Timestamptz(default=TimestamptzNow())
+    finished_at = Timestamptz(null=True, default=None)
+    cancelled_by_name = Varchar(length=200, null=True, default=None)
+
+
+class BulkTestItem(Table, tablename="bulk_test_item"):
+    """One connection of a bulk test and, once tested, its verdict in plain words."""
+
+    id = Serial(primary_key=True)
+    run = ForeignKey(BulkTest, index=True, on_delete=OnDelete.cascade)
+    position = Integer(index=True)
+    company = ForeignKey(Company, null=True, on_delete=OnDelete.set_null)
+    company_code = Varchar(length=32)
+    region = Varchar(length=2)
+    verdict = Varchar(length=32, null=True, default=None)
+    message = Text(null=True, default=None)
+    action = Text(null=True, default=None)
+    tested_at = Timestamptz(null=True, default=None)

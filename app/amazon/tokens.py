@@ -18,12 +18,11 @@ from redis.exceptions import LockError
 
 from app.amazon.connections import ConnectionService
 from app.amazon.credentials import AppCredentialsService
+from app.amazon.health import ConnectionHealth
 from app.amazon.lwa import LwaClient
 from app.amazon.regions import Region
 from app.amazon.settings import SettingsService
 from app.amazon.status import CheckResult
-from app.amazon.tables import AmazonConnection
-from app.audit.notifications import NotificationService
 from app.audit.service import SYSTEM
 from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
@@ -79,7 +78,7 @@ class TokenProvider:
         credentials: AppCredentialsService,
         lwa: LwaClient,
         environment: str,
-        on_reauthorization_required: Any = None,
+        health: ConnectionHealth,
         lock_timeout: float = LOCK_TIMEOUT_SECONDS,
     ) -> None:
         self.clock = clock
@@ -90,7 +89,7 @@ class TokenProvider:
         self.credentials = credentials
         self.lwa = lwa
         self.environment = environment
-        self.on_reauthorization_required = on_reauthorization_required
+        self.health = health  # told what each refresh learns about the connection
         self.lock_timeout = lock_timeout
         self._owners: dict[int, int] = {}
         self._tokens: dict[tuple[int, Region], _Cached] = {}
@@ -295,16 +294,7 @@ class TokenProvider:
         self, key: tuple[int, Region], row: dict[str, Any], code: str, message: str
     ) -> None:
         """Only a new token can help: mark the connection, tell the people concerned, never retry."""
-        await AmazonConnection.update(
-            {
-                AmazonConnection.last_check_result: CheckResult.REAUTHORIZATION_REQUIRED.value,
-                AmazonConnection.last_error_code: code,
-                AmazonConnection.last_error_message: message,
-                AmazonConnection.last_checked_at: self.clock.now(),
-            }
-        ).where(AmazonConnection.id == row["id"])
-        if self.on_reauthorization_required is not None:
-            await self.on_reauthorization_required(key[0], key[1])
+        await self.health.learned(row["id"], CheckResult.REAUTHORIZATION_REQUIRED, code=code, message=message)
 
     async def _respect_cooldown(self, key: tuple[int, Region]) -> None:
         ttl = await self.redis.ttl(f"cooldown:token:{key[0]}:{key[1]}")
@@ -350,6 +340,7 @@ class TokenProvider:
         if stored == "superseded":
             # A Save stored another authorization while LWA answered (perhaps of another seller): use that one.
             return await self._from_stored(key, await self._row(key))
+        await self.health.refreshed(row["id"])
         return self._remember(key, grant.access_token, expires_at)
 
     async def _from_stored(self, key: tuple[int, Region], row: dict[str, Any]) -> str:
@@ -357,24 +348,3 @@ class TokenProvider:
         if (fresh := self._fresh(row)) is not None:
             return self._remember(key, fresh, row["access_token_expires_at"])
         return await self._refresh(key, row)
-
-
-async def notify_reauthorization(
-    notifications: NotificationService, settings: SettingsService, owner_id: int, region: Region
-) -> None:
-    """Tell people at once that nothing works for this account until someone re-authorizes."""
-    rows = await settings.rows([owner_id])
-    row = rows.get(owner_id, {})
-    code = row.get("company_code", str(owner_id))
-    await notifications.notify(
-        dedupe_key=f"reauthorization-required:{owner_id}:{region}:{settings.clock.now():%Y-%m-%d}",
-        kind="reauthorization_required",
-        severity="error",
-        company_id=owner_id,
-        title=f"Amazon refused the authorization of {code} ({region}): re-authorize",
-        body=(
-            f"Amazon says the authorization was revoked or has expired. Open {code}, click Edit, use Get Selling "
-            f"Partner API token for {region}, confirm at Amazon, then Save."
-        ),
-        email=row.get("notification_email"),
-    )

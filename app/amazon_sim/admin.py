@@ -1,4 +1,4 @@
-"""The admin JSON API under /_admin: reset, clock, apps, accounts, revocation, faults, counters and request log."""
+"""The admin JSON API under /_admin: reset, clock, apps, accounts and their consents, faults, counters, request log."""
 
 from __future__ import annotations
 
@@ -14,11 +14,14 @@ from litestar.params import FromPath, JSONBody, Parameter
 from app.amazon_sim.admin_schemas import (
     AppRegistration,
     AppView,
+    AuthorizationBatch,
+    AuthorizationBatchResult,
     ClockChange,
     ClockView,
     Counters,
     FaultList,
     FaultSpec,
+    GrantedAuthorization,
     NextTokenReadingChange,
     NextTokenReadingView,
     RefreshTokenRotation,
@@ -39,17 +42,37 @@ from app.amazon_sim.admin_schemas import (
     seller_view,
     summary,
 )
-from app.amazon_sim.catalog import MARKETPLACES, OPERATIONS
+from app.amazon_sim.catalog import MARKETPLACES, OPERATIONS, Region
 from app.amazon_sim.faults import DEFAULT_LATENCY_SECONDS, DEFAULT_TIMEOUT_SECONDS, Fault
-from app.amazon_sim.grants import revoke
+from app.amazon_sim.grants import exchange_code, issue_code, revoke
 from app.amazon_sim.ratelimit import RateLimiter
 from app.amazon_sim.records import App, SellerAccount
+from app.amazon_sim.seed import JP, SELLER_APP, UK, US, VENDOR_APP
 from app.amazon_sim.state import REQUEST_LOG_SIZE, SimulatorState
 from app.config import is_loopback_host
 from app.lib.errors import PermissionDenied
 
+# The marketplace of the accounts a batch of authorizations adds, when the batch names none.
+_MAIN_MARKETPLACE = {Region.NA: US, Region.EU: UK, Region.FE: JP}
 # Headers a proxy adds: a request that carries one came from wherever the proxy's client is, not from this machine.
 _PROXY_HEADERS = frozenset({b"forwarded", b"x-forwarded-for", b"x-real-ip"})
+
+
+def _foreign_marketplaces(marketplace_ids: list[str], region: Region) -> None:
+    """Refuse marketplaces that are not of the account's region."""
+    foreign = [mid for mid in marketplace_ids if mid not in MARKETPLACES or MARKETPLACES[mid].region != region]
+    if foreign:
+        raise ValidationException(f"Not marketplaces of {region}: {', '.join(foreign)}.")
+
+
+def _consenting_app(sim: SimulatorState, batch: AuthorizationBatch) -> App:
+    """The app a batch of selling partners consents to: the one named, or the default app of the account type."""
+    default = SELLER_APP if batch.account_type == "seller" else VENDOR_APP
+    application_id = batch.application_id or default.application_id
+    app = sim.app_by_application_id(application_id)
+    if app is None:
+        raise ValidationException(f"No app has the application ID {application_id}: register it first.")
+    return app
 
 
 def loopback_clients_only(connection: ASGIConnection[Any, Any, Any, Any], _: BaseRouteHandler) -> None:
@@ -134,11 +157,7 @@ class AdminController(Controller):
     @post("/sellers", operation_id="addSimulatedSeller")
     async def add_seller(self, sim: NamedDependency[SimulatorState], data: JSONBody[SellerRegistration]) -> SellerView:
         """Add (or replace) a seller or vendor account."""
-        foreign = [
-            mid for mid in data.marketplace_ids if mid not in MARKETPLACES or MARKETPLACES[mid].region != data.region
-        ]
-        if foreign:
-            raise ValidationException(f"Not marketplaces of {data.region}: {', '.join(foreign)}.")
+        _foreign_marketplaces(data.marketplace_ids, data.region)
         seller = SellerAccount(
             data.selling_partner_id, data.name, data.account_type, data.region, tuple(data.marketplace_ids)
         )
@@ -147,6 +166,34 @@ class AdminController(Controller):
         if data.orders_per_30_days is not None:
             sim.orders.orders_per_30_days[seller.selling_partner_id] = data.orders_per_30_days
         return seller_view(seller)
+
+    @post("/authorizations", operation_id="grantSimulatedAuthorizations")
+    async def grant_authorizations(
+        self, sim: NamedDependency[SimulatorState], data: JSONBody[AuthorizationBatch]
+    ) -> AuthorizationBatchResult:
+        """Add `count` accounts that consented to the app, as if each had confirmed the consent page and the app had
+        exchanged the code: their selling partner IDs and refresh tokens (a new year of authorization each)."""
+        marketplace_ids = data.marketplace_ids or [_MAIN_MARKETPLACE[data.region]]
+        _foreign_marketplaces(marketplace_ids, data.region)
+        app = _consenting_app(sim, data)
+        redirect_uri = app.redirect_uris[0] if app.redirect_uris else ""
+        width = max(6, len(str(data.count)))
+        granted = []
+        for number in range(1, data.count + 1):
+            selling_partner_id = f"{data.prefix}{number:0{width}d}"
+            seller = SellerAccount(
+                selling_partner_id,
+                f"Simulated {selling_partner_id}",
+                data.account_type,
+                data.region,
+                tuple(marketplace_ids),
+            )
+            sim.sellers[selling_partner_id] = seller
+            sim.orders.orders_per_30_days.pop(selling_partner_id, None)
+            code = issue_code(sim, app, redirect_uri, seller)
+            tokens = exchange_code(sim, app, code, redirect_uri)
+            granted.append(GrantedAuthorization(selling_partner_id, tokens.refresh_token))
+        return AuthorizationBatchResult(app.application_id, granted)
 
     @get("/next-token-reading", operation_id="getSimulatedNextTokenReading")
     async def next_token_reading(self, sim: NamedDependency[SimulatorState]) -> NextTokenReadingView:

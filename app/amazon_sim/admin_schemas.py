@@ -1,4 +1,4 @@
-"""The admin API's wire types (camelCase JSON): what it accepts and what it shows, never a secret."""
+"""The admin API's wire types (camelCase JSON): what it accepts and shows, no secret but the tokens it grants."""
 
 from __future__ import annotations
 
@@ -76,6 +76,36 @@ class SellerRegistration(InputStruct):
     marketplace_ids: Annotated[list[str], msgspec.Meta(min_length=1)]
     # getOrders volume per marketplace; unset: one order every eight hours.
     orders_per_30_days: Annotated[int, msgspec.Meta(ge=1, le=100_000)] | None = None
+
+
+class AuthorizationBatch(InputStruct):
+    """`count` new selling partners of `region` that consented to an app at once (benchmarks of many sellers).
+
+    Their IDs are `prefix` and a number (A1BULK000001, …); an account with the same ID is replaced and granted anew.
+    """
+
+    count: Annotated[int, msgspec.Meta(ge=1, le=100_000)]
+    region: Region
+    prefix: Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{1,20}$")]
+    account_type: AccountType = "seller"
+    # Unset: the default app of the account type (the simulated seller or vendor app).
+    application_id: Text | None = None
+    # Unset: the region's main marketplace (US, UK or JP).
+    marketplace_ids: Annotated[list[str], msgspec.Meta(min_length=1)] | None = None
+
+
+class GrantedAuthorization(Struct):
+    """What the app would hold after the partner's consent and the code exchange."""
+
+    selling_partner_id: str
+    refresh_token: str
+
+
+class AuthorizationBatchResult(Struct):
+    """The admin API's one answer with secrets: refresh tokens, as the code exchange would have returned them."""
+
+    application_id: str
+    authorizations: list[GrantedAuthorization]
 
 
 class Revocation(InputStruct):

@@ -149,6 +149,19 @@ class NotificationService:
                     await self.mailer.send(n.email, n.title, n.body)
         return created
 
+    async def resolve_prefixed(self, prefixes: list[str]) -> int:
+        """Mark resolved the unresolved notifications whose dedupe key starts with one of `prefixes`."""
+        resolved = 0
+        for prefix in prefixes:
+            pattern = prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            rows = (
+                await Notification.update({Notification.resolved_at: self.clock.now()})
+                .where(WhereRaw("dedupe_key LIKE {} ESCAPE '\\'", pattern) & Notification.resolved_at.is_null())
+                .returning(Notification.id)
+            )
+            resolved += len(rows)
+        return resolved
+
     async def page(
         self, scope: list[int] | None, reader: int, *, unread_only: bool, limit: int, offset: int
     ) -> NotificationPage:
@@ -160,7 +173,8 @@ class NotificationService:
             sql, args = subtree_condition(scope, column="company")
             conditions.append(WhereRaw(sql, *args))
         unread_condition = WhereRaw(
-            "NOT EXISTS (SELECT 1 FROM notification_read r WHERE r.notification = notification.id AND r.reader = {})",
+            "notification.resolved_at IS NULL AND NOT EXISTS "
+            "(SELECT 1 FROM notification_read r WHERE r.notification = notification.id AND r.reader = {})",
             reader,
         )
         listed = [*conditions, unread_condition] if unread_only else conditions
@@ -219,4 +233,5 @@ def _view(row: dict[str, Any], read_at: Any) -> NotificationView:
         company_code=row["company_code"],
         created_at=row["created_at"],
         read_at=read_at,
+        resolved_at=row["resolved_at"],
     )

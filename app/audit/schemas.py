@@ -37,6 +37,8 @@ class NotificationView(Struct):
     company_code: str | None
     created_at: datetime
     read_at: datetime | None
+    # When what it warned about was over (the connection works again); a resolved notification is never unread.
+    resolved_at: datetime | None = None
 
 
 class NotificationPage(Struct):

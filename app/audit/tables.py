@@ -34,6 +34,8 @@ class Notification(Table):
     body = Text()
     dedupe_key = Varchar(length=200, unique=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
+    # When what it warned about was over (a connection that works again): shown as resolved, no longer unread.
+    resolved_at = Timestamptz(null=True, default=None)
     # Unused since reading became per user (NotificationRead); kept so that no migration drops data.
     read_at = Timestamptz(null=True, default=None)
 

@@ -10,6 +10,8 @@ from litestar.params import FromPath, JSONBody, QueryParameter
 
 from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
 from app.accounts.schemas import CurrentUser
+from app.amazon.regions import Region
+from app.amazon.schemas import StatusFilter
 from app.companies.schemas import Company, CompanyCreate, CompanyList
 from app.lib.deps import known_id
 from app.lib.http import error_responses
@@ -36,8 +38,20 @@ class CompanyController(Controller):
         roots_only: Annotated[bool, QueryParameter(name="rootsOnly")] = False,
         limit: Annotated[int, QueryParameter(ge=1, le=500)] = 50,
         offset: Annotated[int, QueryParameter(ge=0, le=10_000_000)] = 0,
+        status: Annotated[
+            StatusFilter | None,
+            QueryParameter(
+                description="Only account owners with a connection in this status (needs_action: re-authorization "
+                "required, expired, wrong region or role, persistent error, or expiring within 30 days; "
+                "needs_new_token: re-authorization required or expired), whatever their depth in the hierarchy"
+            ),
+        ] = None,
+        region: Annotated[Region | None, QueryParameter(description="Only connections of this region")] = None,
+        with_counts: Annotated[
+            bool, QueryParameter(name="withCounts", description="Count the connections per status (implied by filters)")
+        ] = False,
     ) -> CompanyList:
-        """List companies with their parent, children count, account owner and status per region."""
+        """List companies with their parent, children count, account owner, unified members and status per region."""
         return await services.companies.search(
             scope=request.user.company_scope,
             search=q,
@@ -45,6 +59,9 @@ class CompanyController(Controller):
             roots_only=roots_only,
             limit=limit,
             offset=offset,
+            status=status,
+            region=region,
+            with_counts=with_counts,
         )
 
     @post("/", operation_id="createCompany", guards=[requires_role("admin")], responses=error_responses(409, 415, 422))

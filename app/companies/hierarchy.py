@@ -91,16 +91,14 @@ class HierarchyService:
             chunk = ids[start : start + 1000]
             rows = await _rows(
                 f"""
-                WITH RECURSIVE members(owner_id, id, depth) AS (
-                    SELECT id, id, 0 FROM company WHERE id IN ({_placeholders(len(chunk))})
+                WITH RECURSIVE members(owner_id, id, code, depth) AS (
+                    SELECT id, id, code, 0 FROM company WHERE id IN ({_placeholders(len(chunk))})
                     UNION ALL
-                    SELECT members.owner_id, c.id, members.depth + 1
+                    SELECT members.owner_id, c.id, c.code, members.depth + 1
                     FROM company c JOIN members ON c.parent = members.id
                     WHERE c.unified AND members.depth < {_RECURSION_GUARD}
                 )
-                SELECT members.owner_id AS owner_id, c.id AS id, c.code AS code
-                FROM members JOIN company c ON c.id = members.id
-                WHERE members.depth > 0 ORDER BY c.code
+                SELECT owner_id, id, code FROM members WHERE depth > 0 ORDER BY code
                 """,
                 *chunk,
             )

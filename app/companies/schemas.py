@@ -40,6 +40,8 @@ class Company(Struct):
     regions: list[RegionStatus]
     created_at: datetime
     updated_at: datetime
+    # The unified companies that use this company's Amazon account (empty for a unified company).
+    members: list[CompanyRef] = []
 
 
 class CompanyList(Struct):
@@ -47,3 +49,6 @@ class CompanyList(Struct):
     total: int
     limit: int
     offset: int
+    # Connections per status in the user's scope (and the region asked for), with "needs_action" their sum of what
+    # a person must act on; only when asked for (a status or region filter, or withCounts).
+    counts: dict[str, int] | None = None

@@ -7,18 +7,23 @@ from typing import Any, Protocol
 
 from piccolo.columns.combination import WhereRaw
 
-from app.amazon.schemas import RegionStatus
+from app.amazon.regions import Region
+from app.amazon.schemas import RegionStatus, StatusFilter
 from app.audit.service import Actor, AuditService
 from app.companies.hierarchy import CompanyRef, HierarchyService, subtree_condition
 from app.companies.schemas import Company, CompanyCreate, CompanyList
 from app.companies.tables import Company as CompanyTable
 from app.lib.clock import Clock
-from app.lib.database import write_transaction
+from app.lib.database import read_transaction, write_transaction
 from app.lib.errors import Conflict, NotFound, RuleViolation
 
 
 class StatusReader(Protocol):
-    async def statuses_for_owners(self, owner_ids: Iterable[int]) -> dict[int, list[RegionStatus]]: ...
+    async def statuses_for_owners(self, owners: Iterable[CompanyRef]) -> dict[int, list[RegionStatus]]: ...
+
+    def status_condition(self, wanted: StatusFilter | None, region: Region | None) -> tuple[str, list[Any]] | None: ...
+
+    async def status_counts(self, scope: list[int] | None, region: Region | None) -> dict[str, int]: ...
 
 
 class SettingsCreator(Protocol):
@@ -98,8 +103,16 @@ class CompanyService:
         limit: int,
         offset: int,
         scope: list[int] | None = None,
+        status: StatusFilter | None = None,
+        region: Region | None = None,
+        with_counts: bool = False,
     ) -> CompanyList:
-        """A page of companies ordered by code, filtered by code/name text, by parent and by the user's scope."""
+        """A page of companies ordered by code, filtered by code/name text, by parent, by the user's scope and by
+        connection status and region (then the account owners whose connection is in it, whatever their depth).
+
+        `with_counts` (implied by a status or region filter): how many connections in the scope (and region) are in
+        each status. A constant number of queries whatever the number of companies.
+        """
         query = CompanyTable.select()
         count = CompanyTable.count()
         conditions: list[Any] = []
@@ -119,12 +132,19 @@ class CompanyService:
             conditions.append(CompanyTable.parent == parent_id)
         if roots_only:
             conditions.append(CompanyTable.parent.is_null())
+        if (by_status := self.statuses.status_condition(status, region)) is not None:
+            conditions.append(WhereRaw(by_status[0], *by_status[1]))
         for condition in conditions:
             query = query.where(condition)
             count = count.where(condition)
-        rows = await query.order_by(CompanyTable.code).limit(limit).offset(offset)
-        total = await count
-        return CompanyList(items=await self._describe(rows), total=total, limit=limit, offset=offset)
+        async with read_transaction(CompanyTable._meta.db):  # one connection for the page's few queries
+            rows = await query.order_by(CompanyTable.code).limit(limit).offset(offset)
+            total = await count
+            counts = None
+            if with_counts or status is not None or region is not None:
+                counts = await self.statuses.status_counts(scope, region)
+            items = await self._describe(rows)
+        return CompanyList(items=items, total=total, limit=limit, offset=offset, counts=counts)
 
     async def _describe(self, rows: list[dict[str, Any]]) -> list[Company]:
         """Turn rows into Companies with a constant number of queries, whatever the page size or depth."""
@@ -138,7 +158,8 @@ class CompanyService:
                 CompanyTable.id.is_in(sorted(parent_ids)) if parent_ids else CompanyTable.id == 0
             )
         }
-        statuses = await self.statuses.statuses_for_owners(owner.id for owner in owners.values())
+        statuses = await self.statuses.statuses_for_owners(owners.values())
+        members = await self.hierarchy.members_of_owners([o.id for i, o in owners.items() if o.id == i])
         return [
             Company(
                 id=row["id"],
@@ -149,6 +170,7 @@ class CompanyService:
                 children_count=children.get(row["id"], 0),
                 account_owner=owners.get(row["id"], CompanyRef(id=row["id"], code=row["code"])),
                 regions=statuses.get(owners[row["id"]].id, []) if row["id"] in owners else [],
+                members=members.get(row["id"], []),
                 created_at=row["created_at"],
                 updated_at=row["updated_at"],
             )

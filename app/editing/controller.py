@@ -12,10 +12,10 @@ from litestar.params import FromPath, HeaderParameter, JSONBody
 
 from app.accounts.auth import SIGNED_IN, actor_of, company_in_scope, requires_role
 from app.accounts.schemas import ActiveSession, CurrentUser
-from app.amazon.oauth import AuthorizationStarted
+from app.amazon.oauth import AuthorizationStarted, AuthorizeRequest
 from app.amazon.regions import Region
 from app.amazon.schemas import AmazonSettings
-from app.editing.schemas import Draft, SaveRequest, SettingsChanges
+from app.editing.schemas import Draft, DraftChange, SaveRequest
 from app.lib.deps import etag, known_id
 from app.lib.http import error_responses
 from app.services import Services
@@ -43,23 +43,41 @@ class EditController(Controller):
         draft, created = await services.edits.begin(known_id(company_id), actor_of(request))
         return Response(draft, status_code=201 if created else 200, headers=etag(draft.base_version))
 
-    @get("/edits/{edit_id:uuid}", operation_id="getEdit", responses=error_responses(404))
+    @get(
+        "/edits/{edit_id:uuid}",
+        operation_id="getEdit",
+        description="Read your draft with what Save would store, and its `revision` to send with the next change.",
+        responses=error_responses(404),
+    )
     async def get_edit(
         self, services: NamedDependency[Services], request: Request[CurrentUser, Any, Any], edit_id: FromPath[UUID]
     ) -> Draft:
         """Read your draft with what Save would store."""
         return await services.edits.get(edit_id, actor_of(request))
 
-    @patch("/edits/{edit_id:uuid}", operation_id="changeEdit", responses=error_responses(404, 410, 415, 422))
+    @patch(
+        "/edits/{edit_id:uuid}",
+        operation_id="changeEdit",
+        description=(
+            "Change fields of your draft; each field is checked at once. Send `revision`: the draft's revision as "
+            "this page last read it (every draft read and change returns it). When the draft changed since (in "
+            "another tab or window, or a token from Amazon arrived), the answer is 409 `draft_changed_elsewhere` "
+            "and nothing changes: read the draft again. A draft saved or cancelled meanwhile is a 410 "
+            "(`draft_saved`, `draft_cancelled`). Without `revision` the change is made on the latest revision."
+        ),
+        responses=error_responses(404, 409, 410, 415, 422),
+    )
     async def change_edit(
         self,
         services: NamedDependency[Services],
         request: Request[CurrentUser, Any, Any],
         edit_id: FromPath[UUID],
-        data: JSONBody[SettingsChanges],
+        data: JSONBody[DraftChange],
     ) -> Draft:
         """Change fields of your draft; each field is checked at once."""
-        return await services.edits.change(edit_id, data, actor_of(request), request.user.company_scope)
+        return await services.edits.change(
+            edit_id, data, actor_of(request), request.user.company_scope, revision=data.revision
+        )
 
     @delete(
         "/edits/{edit_id:uuid}", operation_id="cancelEdit", status_code=204, responses=error_responses(404, 410, 415)
@@ -74,6 +92,13 @@ class EditController(Controller):
         "/edits/{edit_id:uuid}/save",
         operation_id="saveEdit",
         status_code=200,
+        description=(
+            "Save the draft in one transaction; needs If-Match with the settings version the draft started from "
+            "(another user saved since: 409 `stale_version`). Send `revision` in the body: the draft's revision as "
+            "this page shows it. When the draft changed since (in another tab or window, or a token from Amazon "
+            "arrived), the answer is 409 `draft_changed_elsewhere` and nothing is stored: read the draft again. A "
+            "draft saved or cancelled meanwhile is a 410 (`draft_saved`, `draft_cancelled`)."
+        ),
         responses=error_responses(404, 409, 410, 415, 422, 428),
     )
     async def save_edit(
@@ -104,7 +129,11 @@ class EditController(Controller):
         request: Request[CurrentUser, ActiveSession, Any],
         edit_id: FromPath[UUID],
         region: FromPath[Region],
+        data: JSONBody[AuthorizeRequest | None] = None,
     ) -> AuthorizationStarted:
         """Get Selling Partner API token: a consent URL for the region; the token will wait in this draft."""
-        started, _ = await services.oauth.start(edit_id, region, request.auth, actor_of(request))
+        marketplace_id = data.marketplace_id if data else None
+        started, _ = await services.oauth.start(
+            edit_id, region, request.auth, actor_of(request), marketplace_id=marketplace_id
+        )
         return started

@@ -17,11 +17,20 @@ from app.editing.tables import EditSession
 from app.editing.tables import PendingGrant as GrantTable
 from app.lib.clock import Clock
 from app.lib.crypto import Keyring
-from app.lib.errors import Gone, NotFound
+from app.lib.errors import Conflict, Gone, NotFound
 from app.secrets import grant_context
 
 CHANGES = msgspec.json.Decoder(SettingsChanges)
 FIELD_NAMES = {f.name: f.encode_name for f in msgspec.structs.fields(SettingsChanges)}
+
+
+def changed_elsewhere(revision: int) -> Conflict:
+    """The answer to a change or Save made on a revision of the draft that is no longer the latest."""
+    return Conflict(
+        "This draft was changed in another tab or window: reload to see the changes.",
+        code="draft_changed_elsewhere",
+        fields={"revision": f"the draft is at revision {revision}"},
+    )
 
 
 class DraftStore:
@@ -96,6 +105,39 @@ class DraftStore:
     async def grant_regions(self, edit_id: uuid.UUID) -> set[Region]:
         rows = await GrantTable.select(GrantTable.region).where(GrantTable.edit == edit_id)
         return {Region(r["region"]) for r in rows}
+
+    @staticmethod
+    def check_revision(row: dict[str, Any], revision: int | None) -> None:
+        """A change sent with the revision its tab last saw must be made on the latest one (None: not checked)."""
+        if revision is not None and revision != row["revision"]:
+            raise changed_elsewhere(row["revision"])
+
+    async def advance(self, row: dict[str, Any], actor: Actor, extra: dict[Any, Any] | None = None) -> dict[str, Any]:
+        """Store a change computed from `row` as the draft's next revision (and record activity).
+
+        Only while the draft is still at `row`'s revision and open: a change that landed meanwhile (another tab, on
+        PostgreSQL even inside these transactions) is a 409, a draft closed meanwhile a 410; nothing is stored then.
+        """
+        now = self.clock.now()
+        values = {
+            EditSession.revision: EditSession.revision + 1,
+            EditSession.last_activity_at: now,
+            EditSession.expires_at: now + self.idle_timeout,
+            **(extra or {}),
+        }
+        updated = (
+            await EditSession.update(values)
+            .where(
+                (EditSession.id == row["id"])
+                & (EditSession.revision == row["revision"])
+                & (EditSession.status == "open")
+            )
+            .returning(EditSession.id)
+        )
+        current = await self.load_open(row["id"], actor)
+        if not updated:
+            raise changed_elsewhere(current["revision"])
+        return current
 
     async def touch(self, edit_id: uuid.UUID, extra: dict[Any, Any] | None = None) -> None:
         """Record activity: the idle expiry starts again."""

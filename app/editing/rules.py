@@ -8,7 +8,9 @@ import msgspec
 from msgspec import UNSET
 
 from app.amazon.connections import ConnectionService
+from app.amazon.grant_check import describe
 from app.amazon.regions import MARKETPLACES, Region
+from app.amazon.schemas import GrantVerdict
 from app.amazon.settings import SettingsService, decode_marketplaces
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.editing.schemas import DraftValues, SettingsChanges, Warning
@@ -146,6 +148,41 @@ class DraftRules:
             notification_email=_pick(changes.notification_email, own["notification_email"]),
         )
         return Evaluation(values=values, warnings=warnings, current=own, owner=owner, becomes_unified=becomes_unified)
+
+    @staticmethod
+    def grant_verdict(grant: dict[str, Any], evaluation: Evaluation) -> GrantVerdict | None:
+        """What the test of a waiting token found, judged against the marketplaces Save would store."""
+        return describe(
+            grant.get("test_result"),
+            decode_marketplaces(grant.get("marketplaces_seen")),
+            grant.get("tested_at"),
+            region=Region(grant["region"]),
+            account_type=evaluation.values.account_type,
+            company_code=evaluation.current["company_code"],
+            marketplace_ids=evaluation.values.marketplace_ids,
+        )
+
+    def check_grant_verdicts(
+        self, grants: list[dict[str, Any]], evaluation: Evaluation, confirmed: list[Region]
+    ) -> None:
+        """Save stores a token Amazon refused, or one whose account lists none of the company's marketplaces of the
+        region, only when the region is confirmed on purpose (like a seller change)."""
+        doubtful = [
+            (grant["region"], verdict)
+            for grant in grants
+            if (verdict := self.grant_verdict(grant, evaluation)) is not None
+            and verdict.needs_confirmation
+            and grant["region"] not in confirmed
+        ]
+        if doubtful:
+            regions = ", ".join(region for region, _ in doubtful)
+            problems = " ".join(f"{region}: {verdict.message}" for region, verdict in doubtful)
+            raise RuleViolation(
+                f"Save needs a confirmation for the new token for {regions}. {problems} To save it anyway, confirm "
+                f"{regions}.",
+                code="grant_verdict_unconfirmed",
+                fields={"confirmGrantVerdict": f"confirm {regions}"},
+            )
 
     @staticmethod
     def _check_marketplaces(marketplaces: list[str], connected: set[Region], owner: CompanyRef) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any
 
 import msgspec
@@ -73,13 +74,17 @@ class SaveTransaction:
         actor: Actor,
         scope: list[int] | None = None,
     ) -> AmazonSettings:
-        """Apply the draft in one transaction: version check, fields, grants, audit, close the draft.
+        """Apply the draft in one transaction: revision and version checks, fields, grants, audit, close the draft.
 
         Every rule is checked again, with the user's scope as it is now (it may have shrunk since the draft began).
         """
         expected = parse_if_match(if_match)
         async with write_transaction(EditSession._meta.db):
             row = await self.drafts.load_open(edit_id, actor)
+            # The page saves what it shows: a draft changed in another tab since is a 409. Taking the next revision
+            # first also holds the draft: a change or a token arriving meanwhile waits, then finds it saved.
+            self.drafts.check_revision(row, request.revision)
+            row = await self.drafts.advance(row, actor)
             company_id = row["company"]
             current = (await self.settings.rows([company_id]))[company_id]
             if expected != current["version"] or row["base_version"] != current["version"]:
@@ -106,6 +111,7 @@ class SaveTransaction:
                     code="seller_change_unconfirmed",
                     fields={"confirmSellerChange": f"confirm {', '.join(unconfirmed)}"},
                 )
+            self.rules.check_grant_verdicts(grants, evaluation, request.confirm_grant_verdict)
             saved = await self._apply(row, changes, grants, evaluation, actor)
             await self.drafts.close(row, "saved", actor, reason=None)
             follow_up = await self.followups.record(saved)
@@ -175,6 +181,7 @@ class SaveTransaction:
                 authorized_at=grant["obtained_at"],
                 access_token=self.drafts.secret(grant, "access_token"),
                 access_token_expires_at=grant["access_token_expires_at"],
+                tested=_tested(grant),
             )
             authorized.append(region)
         if authorized:
@@ -214,3 +221,11 @@ def _summary(company: CompanyRef, details: dict[str, Any]) -> str:
     if details.get("discardedConnections"):
         parts.append("own connections discarded")
     return f"Settings of {company.code} saved" + (f": {', '.join(parts)}" if parts else " (no changes)")
+
+
+def _tested(grant: dict[str, Any]) -> tuple[datetime, str, list[str]] | None:
+    """What the try of the token right after Amazon's redirect found, for the connection's first last check."""
+    if grant.get("tested_at") is None or grant.get("test_result") is None:
+        return None
+    seen = msgspec.json.decode(grant.get("marketplaces_seen") or "[]", type=list[str])
+    return grant["tested_at"], grant["test_result"], seen

@@ -10,9 +10,9 @@ import msgspec
 from msgspec import UNSET, UnsetType
 
 from app.amazon.regions import AccountType, Region
-from app.amazon.schemas import AppCredentials, Editor
+from app.amazon.schemas import AppCredentials, Editor, GrantVerdict
 from app.companies.hierarchy import CompanyRef
-from app.lib.wire import Id, InputStruct, Struct
+from app.lib.wire import MAX_ID, Id, InputStruct, Struct
 
 MarketplaceId = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{8,20}$", description="An Amazon marketplace ID")]
 Email = Annotated[
@@ -39,6 +39,22 @@ class SettingsChanges(InputStruct, omit_defaults=True):
     notification_email: Email | UnsetType | None = UNSET
 
 
+Revision = Annotated[
+    int,
+    msgspec.Meta(
+        ge=1,
+        le=MAX_ID,
+        description="The draft's revision as this page last read it (`revision` of the draft); a stale one is a 409",
+    ),
+]
+
+
+class DraftChange(SettingsChanges, omit_defaults=True):
+    """A change to a draft: the fields to change, and the draft revision the change was made on."""
+
+    revision: Revision | None = None
+
+
 class DraftValues(Struct):
     """Every field as Save would store it: the stored value, or the draft's change."""
 
@@ -62,6 +78,8 @@ class PendingGrant(Struct):
     token_fingerprint: str | None
     obtained_at: datetime
     seller_changed: bool
+    # What Amazon answered when the token was tried once, right after the consent (None: never tried).
+    verdict: GrantVerdict | None = None
 
 
 class AuthorizationInProgress(Struct):
@@ -85,6 +103,9 @@ class Draft(Struct):
     editor: str
     status: Literal["open", "saved", "cancelled", "expired"]
     base_version: int
+    # Goes up with every change to what Save would store (a field, a token from Amazon); send it back with
+    # each change and with Save.
+    revision: int
     created_at: datetime
     expires_at: datetime
     changes: SettingsChanges
@@ -96,9 +117,14 @@ class Draft(Struct):
 
 
 class SaveRequest(InputStruct):
-    """Optional Save body: regions whose new token belongs to a different seller, confirmed on purpose."""
+    """Optional Save body: the draft revision the page shows, and regions whose new token belongs to a different
+    seller, confirmed on purpose."""
 
+    revision: Revision | None = None
     confirm_seller_change: Annotated[list[Region], msgspec.Meta(max_length=3)] = []
+    # Regions whose new token Amazon refused, or whose account lists none of the company's marketplaces there,
+    # saved on purpose all the same.
+    confirm_grant_verdict: Annotated[list[Region], msgspec.Meta(max_length=3)] = []
 
 
 class CredentialsChanges(InputStruct, omit_defaults=True):

@@ -9,6 +9,7 @@ from typing import Any
 import msgspec
 
 from app.amazon.connections import ConnectionService, fingerprint
+from app.amazon.grant_check import GrantTest
 from app.amazon.regions import Region
 from app.amazon.schemas import AmazonSettings
 from app.amazon.settings import SettingsService
@@ -95,21 +96,32 @@ class EditService:
     # -- change / cancel --------------------------------------------------------------------------------------
 
     async def change(
-        self, edit_id: uuid.UUID, changes: SettingsChanges, actor: Actor, scope: list[int] | None = None
+        self,
+        edit_id: uuid.UUID,
+        changes: SettingsChanges,
+        actor: Actor,
+        scope: list[int] | None = None,
+        revision: int | None = None,
     ) -> Draft:
         """Merge changes into the draft after checking every rule; a refused change leaves the draft as it was.
 
-        `scope`: the companies the user is limited to (None: all); a placement must stay inside it.
+        `scope`: the companies the user is limited to (None: all); a placement must stay inside it. `revision`: the
+        draft revision the change was made on (None: not checked); a stale one is a 409 and changes nothing.
         """
         async with write_transaction(EditSession._meta.db):
             row = await self.drafts.load_open(edit_id, actor)
+            self.drafts.check_revision(row, revision)
             merged = merge(CHANGES.decode(row["changes"]), changes)
             evaluation = await self.rules.evaluate(
                 row["company"], merged, await self.drafts.grant_regions(edit_id), scope=scope
             )
-            merged = without_unchanged(merged, evaluation)
-            await self.drafts.touch(edit_id, {EditSession.changes: msgspec.json.encode(merged).decode()})
-            row = (await EditSession.select().where(EditSession.id == edit_id))[0]
+            encoded = msgspec.json.encode(without_unchanged(merged, evaluation)).decode()
+            if encoded == row["changes"]:
+                # Nothing Save would store differs: the other tabs' revision stays good.
+                await self.drafts.touch(edit_id)
+                row = await self.drafts.load_open(edit_id, actor)
+            else:
+                row = await self.drafts.advance(row, actor, {EditSession.changes: encoded})
         return await self._view(row, actor)
 
     async def cancel(self, edit_id: uuid.UUID, actor: Actor) -> None:
@@ -159,20 +171,35 @@ class EditService:
         access_token_expires_at: datetime | None,
         obtained_at: datetime,
         expected_selling_partner_id: str | None = None,
+        tested: GrantTest | None = None,
     ) -> PendingGrant:
         """Put a token obtained from Amazon into an open draft (replacing an earlier one for the region).
 
         The grant is flagged `seller_changed` when the stored connection belongs to another selling partner, or when
-        the flow expected another one (a renewal Amazon started for a named seller).
+        the flow expected another one (a renewal Amazon started for a named seller). The draft's revision goes up:
+        a tab that has not read the draft since must reload it before it changes or saves it.
         """
         edit_id = uuid.UUID(str(edit_id))
         async with write_transaction(EditSession._meta.db):
-            rows = await EditSession.select().where((EditSession.id == edit_id) & (EditSession.status == "open"))
-            if not rows or rows[0]["expires_at"] <= self.clock.now():
+            now = self.clock.now()
+            # First, so that a Save or Cancel of the draft running now either finishes before (and this finds the
+            # draft closed) or waits for this token.
+            opened = (
+                await EditSession.update(
+                    {
+                        EditSession.revision: EditSession.revision + 1,
+                        EditSession.last_activity_at: now,
+                        EditSession.expires_at: now + self.idle_timeout,
+                    }
+                )
+                .where((EditSession.id == edit_id) & (EditSession.status == "open") & (EditSession.expires_at > now))
+                .returning(EditSession.company)
+            )
+            if not opened:
                 raise Gone(
                     "The draft this token was meant for is no longer open; get the token again.", code="draft_closed"
                 )
-            company_id = rows[0]["company"]
+            company_id = opened[0]["company"]
             stored = (await self.connections.rows_for_owners([company_id]))[company_id].get(region)
             seller_changed = bool(
                 stored and stored.get("refresh_token") and stored["selling_partner_id"] != selling_partner_id
@@ -189,9 +216,9 @@ class EditService:
                     access_token_expires_at=access_token_expires_at,
                     obtained_at=obtained_at,
                     seller_changed=seller_changed,
+                    **_test_columns(tested),
                 )
             )
-            await self.drafts.touch(edit_id)
         return PendingGrant(
             region=region,
             selling_partner_id=selling_partner_id,
@@ -222,6 +249,7 @@ class EditService:
             editor=actor.name,
             status=row["status"],
             base_version=row["base_version"],
+            revision=row["revision"],
             created_at=row["created_at"],
             expires_at=row["expires_at"],
             changes=changes,
@@ -233,6 +261,7 @@ class EditService:
                     token_fingerprint=fingerprint(self.drafts.secret(g, "refresh_token")),
                     obtained_at=g["obtained_at"],
                     seller_changed=bool(g["seller_changed"]),
+                    verdict=self.rules.grant_verdict(g, evaluation),
                 )
                 for g in grants
             ],
@@ -245,3 +274,14 @@ class EditService:
             warnings=evaluation.warnings,
             other_editors=editors,
         )
+
+
+def _test_columns(tested: GrantTest | None) -> dict[str, Any]:
+    """The grant's columns for what the test of its access token found (app/amazon/grant_check.py)."""
+    if tested is None:
+        return {}
+    return {
+        "test_result": tested.result,
+        "marketplaces_seen": msgspec.json.encode(list(tested.marketplaces_seen)).decode(),
+        "tested_at": tested.tested_at,
+    }

@@ -16,6 +16,8 @@ class EditSession(Table):
     user = ForeignKey(User, index=True, on_delete=OnDelete.cascade)
     base_version = Integer()
     changes = Text(default="{}")
+    # Goes up with every change to what Save would store; a tab sends the one it last saw (two tabs, one draft).
+    revision = Integer(default=1)
     status = Varchar(length=16, default="open", index=True)
     created_at = Timestamptz(default=TimestamptzNow())
     last_activity_at = Timestamptz(default=TimestamptzNow())
@@ -35,6 +37,11 @@ class PendingGrant(Table):
     access_token_expires_at = Timestamptz(null=True, default=None)
     obtained_at = Timestamptz()
     seller_changed = Boolean(default=False)
+    # The one SP-API call made with the new access token right after Amazon's redirect (app/amazon/grant_check.py):
+    # ok, refused or untested (None: never tried), and the marketplaces Amazon listed (JSON).
+    test_result = Varchar(length=16, null=True, default=None)
+    marketplaces_seen = Text(null=True, default=None)
+    tested_at = Timestamptz(null=True, default=None)
 
 
 class CredentialsEdit(Table):

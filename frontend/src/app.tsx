@@ -21,12 +21,12 @@ type Navigator = {
   state: { location: { pathname: string; search: string } };
 };
 
-/** On a 401: go to the login page, which brings the user back here afterwards. */
+/** On a 401: go to the login page (saying so when a session ended), which brings the user back here afterwards. */
 export function connectSessionExpiry(router: Navigator): void {
-  setSessionExpiredHandler(() => {
+  setSessionExpiredHandler((ended) => {
     const { pathname, search } = router.state.location;
     if (pathname.startsWith("/login")) return;
     // Cached data stays until the next sign-in clears it, so the page being left can still render meanwhile.
-    void router.navigate(loginPathFor(pathname + search), { replace: true, state: { expired: true } });
+    void router.navigate(loginPathFor(pathname + search), { replace: true, state: { expired: ended } });
   });
 }

@@ -1,4 +1,5 @@
-"""Database set-up for a benchmark run: a clean schema, the migrations, and bulk inserts of generated companies.
+"""Database set-up for a benchmark run: a clean schema, the migrations, and bulk inserts of generated companies and
+connections.
 
 Import this module only after tests.benchmarks.env.configure(): importing app modules reads the settings.
 """
@@ -7,7 +8,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import sqlite3
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -60,6 +63,19 @@ async def prepare_schema(settings: Settings) -> None:
         raise
 
 
+async def reset_schema(settings: Settings) -> None:
+    """`prepare_schema` on an emptied database, whatever the parts before left in it (SQLite: every table dropped)."""
+    if not settings.uses_postgres:
+        # Python's own sqlite3 connection has foreign keys off, so the tables drop in any order; WAL mode stays.
+        with contextlib.closing(sqlite3.connect(settings.database_path)) as database:
+            names = database.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")
+            for (name,) in names.fetchall():
+                database.execute(f'DROP TABLE "{name}"')
+            database.commit()
+            database.execute("VACUUM")
+    await prepare_schema(settings)
+
+
 def read_transaction() -> Any:
     """One connection held for a series of reads (deferred on SQLite, so it takes no write lock)."""
     if is_sqlite(engine()):
@@ -101,3 +117,48 @@ async def load(rows: Sequence[CompanyRow], now: datetime) -> None:
     await insert_companies(rows, now)
     await insert_default_settings(now)
     await finish_load()
+
+
+@dataclass(frozen=True)
+class ConnectionRow:
+    """One `amazon_connection` row as it is inserted: an authorization and what its last check found."""
+
+    company: int
+    region: str
+    selling_partner_id: str
+    refresh_token: str
+    authorized_at: datetime
+    authorization_expires_at: datetime
+    last_checked_at: datetime | None = None
+    last_check_result: str | None = None
+    last_error_code: str | None = None
+    last_error_message: str | None = None
+    error_streak: int = 0
+    health_state: str | None = None
+
+
+_CONNECTION_COLUMNS = (
+    "company, region, selling_partner_id, refresh_token, authorized_at, authorization_expires_at, last_checked_at, "
+    "last_check_result, last_error_code, last_error_message, error_streak, health_state, marketplaces_seen, "
+    "created_at, updated_at"
+)
+_CONNECTION_ROW = "(" + ", ".join(["{}"] * 15) + ")"
+
+
+async def insert_connection_rows(rows: Sequence[ConnectionRow], now: datetime) -> None:
+    """Multi-row INSERTs of `BATCH` connections each, in one transaction."""
+    async with engine().transaction():
+        for start in range(0, len(rows), BATCH):
+            chunk = rows[start : start + BATCH]
+            args: list[Any] = []
+            for r in chunk:
+                args += [
+                    r.company, r.region, r.selling_partner_id, r.refresh_token, r.authorized_at,
+                    r.authorization_expires_at, r.last_checked_at, r.last_check_result, r.last_error_code,
+                    r.last_error_message, r.error_streak, r.health_state, "[]", now, now,
+                ]  # fmt: skip
+            sql = (
+                f"INSERT INTO amazon_connection ({_CONNECTION_COLUMNS}) VALUES "  # noqa: S608 (constants only)
+                + ", ".join([_CONNECTION_ROW] * len(chunk))
+            )
+            await Company.raw(sql, *args)

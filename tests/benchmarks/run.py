@@ -29,9 +29,18 @@ Amazon's usage plans and the workers' throttle both sped up by the same factor (
    against what the simulator holds, and the pace past the burst; then another such import whose worker is killed
    (SIGKILL) halfway and resumed by a second worker: every page fetched once.
 
+Then the Health part (tests/benchmarks/health.py), each half on a database emptied first:
+
+9. `GET /api/companies?status=needs_action` (and with region=EU) over 100,000 companies with 10,000 connections in a
+   mix of statuses, for support staff of every company and of a few roots: median and p95 (target ≤ 50 ms), SQL
+   statements for limit 1 and limit 50 (target: the same), the answer against what was loaded;
+10. a bulk connection test of 10,000 sellers' connections on two real arq worker processes against the simulator
+   over HTTP, started and followed through the API: time, tests per second, LWA calls, 429s and the verdicts
+   (target: all ok, no 429, under 5 minutes).
+
 Prints a Markdown report and writes it to var/bench-results.md. Exits 0 even when a target is missed (marked MISSED):
-the figures belong in the README, they are not assertions. `--parts hierarchy`, `workers`, `sign-ins` or `imports`
-runs some.
+the figures belong in the README, they are not assertions. `--parts hierarchy`, `workers`, `sign-ins`, `imports` or
+`health` runs some.
 """
 
 from __future__ import annotations
@@ -47,7 +56,8 @@ from typing import Any
 
 from tests.benchmarks import env
 
-PARTS = ("hierarchy", "workers", "sign-ins", "imports")
+PARTS = ("hierarchy", "workers", "sign-ins", "imports", "health")
+SIMULATED_PARTS = ("workers", "imports", "health")
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -75,6 +85,12 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     imports.add_argument("--import-orders", type=int, default=5000, help="the seller's orders in 30 days")
     imports.add_argument("--import-speed", type=float, default=60.0, help="usage plans and throttle this much faster")
     imports.add_argument("--kill-after-pages", type=int, default=25, help="SIGKILL the worker after this page")
+    health = parser.add_argument_group("health")
+    health.add_argument("--health-trees", type=int, default=1000, help="trees of 100 companies for the filter")
+    health.add_argument("--health-connections", type=int, default=10_000, help="connections for the filter")
+    health.add_argument("--health-repetitions", type=int, default=200, help="requests per filter case")
+    health.add_argument("--bulk-connections", type=int, default=10_000, help="sellers in the bulk test (0: none)")
+    health.add_argument("--bulk-workers", type=int, default=2, help="worker processes of the bulk test")
     return parser.parse_args(argv)
 
 
@@ -90,9 +106,9 @@ async def engine_description() -> str:
     return f"PostgreSQL {rows[0]['server_version'].split()[0]}"
 
 
-async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, Any, Any, str]:
+async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, Any, Any, Any, str]:
     """Run the chosen parts; returns their results (None when not run) and the engine description."""
-    from tests.benchmarks import imports, sign_ins, suite, workers
+    from tests.benchmarks import health, imports, sign_ins, suite, workers
 
     hierarchy = None
     if "hierarchy" in args.parts:
@@ -127,7 +143,18 @@ async def bench(args: argparse.Namespace, simulator: Any) -> tuple[Any, Any, Any
         import_config = imports.ImportsConfig(args.import_orders, args.import_speed, args.kill_after_pages)
         fresh = hierarchy is None and worker_results is None and sign_in_results is None
         import_results = await imports.run(import_config, simulator, fresh_database=fresh)
-    return hierarchy, worker_results, sign_in_results, import_results, await engine_description()
+    health_results = None
+    if "health" in args.parts:  # last: it empties the database, whatever the parts before left in it
+        health_config = health.HealthConfig(
+            trees=args.health_trees,
+            connections=args.health_connections,
+            repetitions=args.health_repetitions,
+            bulk_connections=args.bulk_connections,
+            bulk_workers=args.bulk_workers,
+        )
+        health_results = await health.run(health_config, simulator)
+    engine = await engine_description()
+    return hierarchy, worker_results, sign_in_results, import_results, health_results, engine
 
 
 def write_report(text: str, path: Path) -> None:
@@ -144,12 +171,12 @@ def main(argv: list[str] | None = None) -> None:
     try:
         with contextlib.ExitStack() as stack:
             simulator = None
-            if "workers" in args.parts or "imports" in args.parts:
+            if any(part in args.parts for part in SIMULATED_PARTS):
                 from tests.benchmarks.simulator import running
 
                 simulator = stack.enter_context(running(env.PUBLIC_URL))
                 env.use_simulator(simulator.url)
-            hierarchy, workers, sign_ins, imports, engine = asyncio.run(bench(args, simulator))
+            hierarchy, workers, sign_ins, imports, health, engine = asyncio.run(bench(args, simulator))
     finally:
         from app.lib.redis import stop_embedded_server
 
@@ -159,6 +186,10 @@ def main(argv: list[str] | None = None) -> None:
 
     environment = Environment(engine=engine, runtime_seconds=time.perf_counter() - started)
     text = render(hierarchy, workers, environment, sign_ins, imports)
+    if health is not None:
+        from tests.benchmarks.health_report import render_health
+
+        text += "\n" + "\n".join(render_health(health))
     print(text)
     write_report(text, env.RESULTS_FILE)
     print(f"# written to {env.RESULTS_FILE.relative_to(env.PROJECT_ROOT)}")

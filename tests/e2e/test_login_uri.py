@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
+from typing import Any
 from urllib.parse import urlencode
 
 import httpx
 from playwright.sync_api import Page, expect
 
-from tests.e2e.conftest import OpenPage, Screens
+from tests.e2e.conftest import OpenPage, Screens, sign_in
 from tests.e2e.stack import Stack
+from tests.e2e.test_accessibility import AXE, RULES, described
 from tests.e2e.test_settings_page import choose_action, consent_at_amazon, get_token_in_popup, open_company
 
 SELLER = "A1SIMJPSELLER1"
@@ -57,6 +60,59 @@ def test_renewal_from_seller_central_asks_then_continues_at_amazon_and_waits_in_
     admin.get_by_role("button", name="Save").click()
     expect(admin.get_by_role("button", name="Edit")).to_be_visible()
     expect(admin.get_by_role("region", name="FE credentials")).to_contain_text(re.compile("active", re.IGNORECASE))
+
+
+def _end_the_session_on_the_server(page: Page, stack: Stack) -> None:
+    """The session ends on the server (as after 30 idle minutes) while the browser keeps its cookie."""
+    cookie = next(c["value"] for c in page.context.cookies() if c["name"] == "erp_session")
+    with httpx.Client(base_url=stack.base_url, cookies={"erp_session": cookie}) as elsewhere:
+        csrf = elsewhere.get("/api/auth/me").json()["csrfToken"]
+        ended = elsewhere.post("/api/auth/logout", headers={"X-CSRF-Token": csrf, "Origin": stack.base_url})
+    assert ended.status_code == 204, ended.text
+    assert any(c["name"] == "erp_session" for c in page.context.cookies())
+
+
+def _accessibility_problems(page: Page) -> list[dict[str, Any]]:
+    """axe-core on a page that keeps the app's CSP (evaluated scripts are not inline scripts)."""
+    page.evaluate(AXE.read_text())
+    found: list[dict[str, Any]] = page.evaluate(
+        f"async () => (await axe.run(document, {json.dumps(RULES)})).violations"
+    )
+    return [v for v in found if v["impact"] in ("serious", "critical")]
+
+
+def test_a_renewal_started_while_signed_out_signs_in_then_goes_on_to_amazon_and_back_to_the_draft(
+    open_page: OpenPage, stack: Stack, screens: Screens
+) -> None:
+    seller = open_page(None)
+    with seller.expect_response(re.compile(r"/api/auth/me$")):
+        seller.goto("/login")
+    expect(seller.get_by_role("button", name="Sign in")).to_be_visible()
+    expect(seller.get_by_text("Your session expired")).to_have_count(0)  # a plain first visit
+    sign_in(seller, "admin", stack.passwords["admin"])
+    _connect_jp(seller)
+    _end_the_session_on_the_server(seller, stack)
+
+    seller.goto(_reauthorize_url(stack))
+    expect(seller).to_have_url(re.compile(r"/login\?next=%2Foauth%2Famazon%2Flogin%3F"))
+    expect(seller.get_by_text("Your session expired: sign in again.")).to_be_visible()
+    screens(seller, "sign-in-after-the-session-expired")
+    problems = _accessibility_problems(seller)
+    assert not problems, described(problems)
+    seller.get_by_label("Username").fill("admin")
+    seller.get_by_label("Password").fill(stack.passwords["admin"])
+    seller.get_by_role("button", name="Sign in").click()
+
+    expect(
+        seller.get_by_role("heading", name="Continue renewing the Amazon authorization of JP-01 for FE?")
+    ).to_be_visible()
+    seller.get_by_role("button", name="Continue at Amazon").click()
+    consent_at_amazon(seller)
+    expect(seller.get_by_text(re.compile(r"New token for FE \(seller A1SIMJPSELLER1\)"))).to_be_visible()
+    expect(seller.get_by_role("button", name="Save")).to_be_visible()
+    screens(seller, "renewed-after-signing-in")
+    seller.get_by_role("button", name="Save").click()
+    expect(seller.get_by_role("region", name="FE credentials")).to_contain_text(re.compile("active", re.IGNORECASE))
 
 
 def test_another_site_can_neither_open_a_draft_by_a_link_nor_post_the_confirmation(

@@ -4,6 +4,7 @@ python -m tests.workers.agent tokens COMPANY REGION N        N concurrent access
 python -m tests.workers.agent refresh COMPANY REGION         one forced refresh (killed mid-way by a test)
 python -m tests.workers.agent reminders START DAYS           the reminder run on each simulated day
 python -m tests.workers.agent hammer COMPANY REGION N        N concurrent vendor calls through the shared throttle
+python -m tests.workers.agent learn COMPANY REGION N         N concurrent access_token() calls and N connection tests
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ import msgspec
 
 from app.amazon.jobs import _partner
 from app.amazon.regions import Region
+from app.amazon.tokens import ReauthorizationRequired
+from app.audit.service import SYSTEM
 from app.config import get_settings
 from app.lib.clock import MovableClock
 from app.services import running_services
@@ -46,6 +49,18 @@ async def main(action: str, *args: str) -> object:
                 *(services.spapi.purchase_orders(region, token, 1, partner) for _ in range(n))
             )
             return {"calls": len(counts)}
+        if action == "learn":
+            company, region, n = int(args[0]), Region(args[1]), int(args[2])
+
+            async def token() -> str:
+                try:
+                    return await services.tokens.access_token(company, region)
+                except ReauthorizationRequired:
+                    return "refused"
+
+            tokens = await asyncio.gather(*(token() for _ in range(n)))
+            tests = await asyncio.gather(*(services.checker.check(company, region, SYSTEM) for _ in range(n)))
+            return {"tokens": sorted(set(tokens)), "verdicts": sorted({t.verdict for t in tests})}
     raise SystemExit(f"unknown action {action}")
 
 

@@ -9,7 +9,10 @@ const UNSAFE = new Set(["POST", "PUT", "PATCH", "DELETE"]);
 const NO_EXPIRY_REDIRECT = ["/api/auth/login", "/api/auth/logout"];
 
 let csrfToken: string | null = null;
-let onSessionExpired: (() => void) | null = null;
+// Whether this page had a session (from a sign-in or /api/auth/me) since it loaded or was signed out: a 401 then
+// means that session ended, not that there never was one.
+let hadSession = false;
+let onSessionExpired: ((ended: boolean) => void) | null = null;
 let expired = false;
 
 /** True between a 401 and the next sign-in: pages let the user leave without asking about unsaved changes. */
@@ -20,11 +23,15 @@ export function sessionHasExpired(): boolean {
 /** Remember the session's CSRF token (from login or /api/auth/me); null after sign-out. */
 export function setCsrfToken(token: string | null): void {
   csrfToken = token;
+  hadSession = token !== null;
   if (token) expired = false;
 }
 
-/** Called once by the app with what to do when the server answers 401 (go to the login page). */
-export function setSessionExpiredHandler(handler: (() => void) | null): void {
+/**
+ * Called once by the app with what to do when the server answers 401 (go to the login page); `ended` is true when
+ * this page had a session, false when there never was one (the login page asks the server about a cookie it holds).
+ */
+export function setSessionExpiredHandler(handler: ((ended: boolean) => void) | null): void {
   onSessionExpired = handler;
 }
 
@@ -40,7 +47,7 @@ const session: Middleware = {
     if (response.status === 401 && !NO_EXPIRY_REDIRECT.includes(path)) {
       csrfToken = null;
       expired = true;
-      onSessionExpired?.();
+      onSessionExpired?.(hadSession);
     }
     return response;
   },

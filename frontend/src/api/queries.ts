@@ -89,7 +89,12 @@ export const settingsQuery = (id: number) =>
 export const draftQuery = (editId: string) =>
   queryOptions({
     queryKey: keys.draft(editId),
-    queryFn: () => unwrap(api.GET("/api/edits/{edit_id}", { params: { path: { edit_id: editId } } })),
+    queryFn: async ({ client, queryKey }) => {
+      const read = await unwrap(api.GET("/api/edits/{edit_id}", { params: { path: { edit_id: editId } } }));
+      // A draft's revision only goes up: a read that answers after a newer change's answer keeps that one.
+      const held = client.getQueryData<typeof read>(queryKey);
+      return held && read.status === "open" && held.revision > read.revision ? held : read;
+    },
   });
 
 export const marketplacesQuery = queryOptions({
@@ -148,3 +153,94 @@ export const outboxQuery = (offset: number) =>
     queryKey: keys.outbox(offset),
     queryFn: () => unwrap(api.GET("/api/outbox", { params: { query: { limit: OUTBOX_PAGE_SIZE, offset } } })),
   });
+
+/* Connection health: the needs-action counts and filtered owners of the companies page, and the bulk test. */
+
+export type StatusFilter = NonNullable<NonNullable<Schemas["BulkTestStart"]["status"]>>;
+
+/** Which owners a filtered list shows: those with a connection in `status` (any when left out) and `region`. */
+export type OwnerFilter = { status?: StatusFilter; region?: Region; q?: string };
+
+export const OWNER_PAGE_SIZE = 25;
+export const BULK_RESULTS_PAGE_SIZE = 25;
+/** How often a running bulk test is asked for its progress. */
+export const BULK_TEST_POLL_MS = 2_000;
+
+export const healthKeys = {
+  // Under "companies", so that whatever refreshes the companies refreshes these too.
+  statusCounts: (region: Region | undefined) => ["companies", "statusCounts", region ?? "all"] as const,
+  owners: (filter: OwnerFilter, offset: number) => ["companies", "owners", filter, offset] as const,
+  bulkTests: ["bulkTests"] as const,
+  currentBulkTest: ["bulkTests", "current"] as const,
+  bulkTest: (id: number) => ["bulkTests", id] as const,
+  bulkTestResults: (id: number, failuresOnly: boolean, offset: number) =>
+    ["bulkTests", id, "results", failuresOnly, offset] as const,
+};
+
+/** Connections per status in the user's companies (and region), with `needs_action`: counted by the server. */
+export const statusCountsQuery = (region: Region | undefined) =>
+  queryOptions({
+    queryKey: healthKeys.statusCounts(region),
+    queryFn: async () =>
+      (await unwrap(api.GET("/api/companies", { params: { query: { withCounts: true, region, limit: 1 } } })))
+        .counts ?? {},
+  });
+
+/** A page of the account owners with a connection in the filter, wherever they are in the tree. */
+export const ownersQuery = (filter: OwnerFilter, offset: number) =>
+  queryOptions({
+    queryKey: healthKeys.owners(filter, offset),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/companies", {
+          params: {
+            query: {
+              status: filter.status,
+              region: filter.region,
+              q: filter.q || undefined,
+              limit: OWNER_PAGE_SIZE,
+              offset,
+            },
+          },
+        }),
+      ),
+  });
+
+/** The latest bulk test of the user's companies (null when there was none). */
+export const currentBulkTestQuery = queryOptions({
+  queryKey: healthKeys.currentBulkTest,
+  queryFn: () => unwrap(api.GET("/api/bulk-tests/current")),
+});
+
+/** A bulk test's progress, asked again every 2 s while it runs. */
+export const bulkTestQuery = (id: number) =>
+  queryOptions({
+    queryKey: healthKeys.bulkTest(id),
+    queryFn: () => unwrap(api.GET("/api/bulk-tests/{run_id}", { params: { path: { run_id: id } } })),
+    refetchInterval: (query) => (query.state.data?.state === "running" ? BULK_TEST_POLL_MS : false),
+  });
+
+export const bulkTestResultsQuery = (id: number, failuresOnly: boolean, offset: number) =>
+  queryOptions({
+    queryKey: healthKeys.bulkTestResults(id, failuresOnly, offset),
+    queryFn: () =>
+      unwrap(
+        api.GET("/api/bulk-tests/{run_id}/results", {
+          params: {
+            path: { run_id: id },
+            query: { failuresOnly, limit: BULK_RESULTS_PAGE_SIZE, offset },
+          },
+        }),
+      ),
+  });
+
+export function startBulkTest(filter: { status?: StatusFilter; region?: Region }) {
+  return unwrap(api.POST("/api/bulk-tests", { body: { status: filter.status, region: filter.region } }));
+}
+
+export function cancelBulkTest(id: number) {
+  return unwrap(api.POST("/api/bulk-tests/{run_id}/cancel", { params: { path: { run_id: id } } }));
+}
+
+/** The results as a CSV file (a plain link: the browser downloads it with the session's cookie). */
+export const bulkTestCsvUrl = (id: number) => `/api/bulk-tests/${id}/results.csv`;

@@ -192,6 +192,108 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/bulk-tests/{run_id}/cancel": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Cancel */
+    post: operations["cancelBulkTest"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/bulk-tests/current": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Current */
+    get: operations["currentBulkTest"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/bulk-tests/{run_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** GetRun */
+    get: operations["getBulkTest"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/bulk-tests/{run_id}/results": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** Results */
+    get: operations["bulkTestResults"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/bulk-tests/{run_id}/results.csv": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** ResultsCsv */
+    get: operations["bulkTestResultsCsv"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/bulk-tests": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** Start */
+    post: operations["startBulkTest"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/edits/{edit_id}/regions/{region}/authorize": {
     parameters: {
       query?: never;
@@ -233,7 +335,10 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** GetEdit */
+    /**
+     * GetEdit
+     * @description Read your draft with what Save would store, and its `revision` to send with the next change.
+     */
     get: operations["getEdit"];
     put?: never;
     post?: never;
@@ -241,7 +346,10 @@ export interface paths {
     delete: operations["cancelEdit"];
     options?: never;
     head?: never;
-    /** ChangeEdit */
+    /**
+     * ChangeEdit
+     * @description Change fields of your draft; each field is checked at once. Send `revision`: the draft's revision as this page last read it (every draft read and change returns it). When the draft changed since (in another tab or window, or a token from Amazon arrived), the answer is 409 `draft_changed_elsewhere` and nothing changes: read the draft again. A draft saved or cancelled meanwhile is a 410 (`draft_saved`, `draft_cancelled`). Without `revision` the change is made on the latest revision.
+     */
     patch: operations["changeEdit"];
     trace?: never;
   };
@@ -254,7 +362,10 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** SaveEdit */
+    /**
+     * SaveEdit
+     * @description Save the draft in one transaction; needs If-Match with the settings version the draft started from (another user saved since: 409 `stale_version`). Send `revision` in the body: the draft's revision as this page shows it. When the draft changed since (in another tab or window, or a token from Amazon arrived), the answer is 409 `draft_changed_elsewhere` and nothing is stored: read the draft again. A draft saved or cancelled meanwhile is a 410 (`draft_saved`, `draft_cancelled`).
+     */
     post: operations["saveEdit"];
     delete?: never;
     options?: never;
@@ -556,17 +667,70 @@ export interface components {
       /** Format: date-time */
       expiresAt: string;
     };
+    /** AuthorizeRequest */
+    AuthorizeRequest: {
+      /** @description An Amazon marketplace ID */
+      marketplaceId?: string | null;
+    };
     /** BoolField */
     BoolField: {
       value: boolean;
       source: components["schemas"]["Source"];
+    };
+    /** BulkTestResult */
+    BulkTestResult: {
+      companyId: number | null;
+      companyCode: string;
+      region: string;
+      verdict: string | null;
+      verdictText: string;
+      message: string | null;
+      action: string | null;
+      testedAt: string | null;
+    };
+    /** BulkTestResults */
+    BulkTestResults: {
+      items: components["schemas"]["BulkTestResult"][];
+      total: number;
+      limit: number;
+      offset: number;
+    };
+    /** BulkTestStart */
+    BulkTestStart: {
+      /** @enum {null|string} */
+      status?:
+        | "needs_action"
+        | "needs_new_token"
+        | "active"
+        | "expiring"
+        | "expired"
+        | "reauthorization_required"
+        | "wrong_region_or_role"
+        | "error"
+        | null;
+      region?: components["schemas"]["Region"] | null;
+    };
+    /** BulkTestView */
+    BulkTestView: {
+      id: number;
+      state: string;
+      total: number;
+      tested: number;
+      failures: number;
+      startedBy: string;
+      /** Format: date-time */
+      createdAt: string;
+      finishedAt: string | null;
+      statusFilter: string | null;
+      regionFilter: string | null;
+      cancelledBy?: string | null;
     };
     /**
      * CheckResult
      * @description What the last connection check concluded; stored, then folded into the status.
      * @enum {string}
      */
-    CheckResult: "ok" | "error" | "reauthorization_required";
+    CheckResult: "ok" | "error" | "reauthorization_required" | "wrong_region_or_role";
     /** Company */
     Company: {
       id: number;
@@ -581,6 +745,7 @@ export interface components {
       createdAt: string;
       /** Format: date-time */
       updatedAt: string;
+      members?: components["schemas"]["CompanyRef"][];
     };
     /** CompanyCreate */
     CompanyCreate: {
@@ -598,6 +763,9 @@ export interface components {
       total: number;
       limit: number;
       offset: number;
+      counts?: {
+        [key: string]: number;
+      } | null;
     };
     /** CompanyRef */
     CompanyRef: {
@@ -625,7 +793,13 @@ export interface components {
      * @enum {string}
      */
     ConnectionStatus:
-      "not_connected" | "active" | "expiring" | "expired" | "reauthorization_required" | "error";
+      | "not_connected"
+      | "active"
+      | "expiring"
+      | "expired"
+      | "reauthorization_required"
+      | "wrong_region_or_role"
+      | "error";
     /** ConnectionTest */
     ConnectionTest: {
       /** @enum {string} */
@@ -694,6 +868,7 @@ export interface components {
       /** @enum {string} */
       status: "open" | "saved" | "cancelled" | "expired";
       baseVersion: number;
+      revision: number;
       /** Format: date-time */
       createdAt: string;
       /** Format: date-time */
@@ -704,6 +879,22 @@ export interface components {
       authorizationsInProgress: components["schemas"]["AuthorizationInProgress"][];
       warnings: components["schemas"]["Warning"][];
       otherEditors: components["schemas"]["Editor"][];
+    };
+    /** DraftChange */
+    DraftChange: {
+      /** @description A record id */
+      parentId?: number | null;
+      unified?: boolean;
+      enabled?: boolean;
+      accountType?: "seller" | "vendor";
+      marketplaceIds?: string[];
+      orderImportEnabled?: boolean;
+      inventorySyncEnabled?: boolean;
+      priceSyncEnabled?: boolean;
+      /** @description An e-mail address */
+      notificationEmail?: string | null;
+      /** @description The draft's revision as this page last read it (`revision` of the draft); a stale one is a 409 */
+      revision?: number | null;
     };
     /** DraftValues */
     DraftValues: {
@@ -758,6 +949,15 @@ export interface components {
       count: number;
       connections: components["schemas"]["ExpiringConnection"][];
     };
+    /** GrantVerdict */
+    GrantVerdict: {
+      /** @enum {string} */
+      kind: "ok" | "wrong_region_or_role" | "marketplaces_not_listed" | "untested";
+      message: string;
+      needsConfirmation: boolean;
+      testedAt?: string | null;
+      marketplacesSeen?: string[];
+    };
     /** Health */
     Health: {
       status: string;
@@ -807,6 +1007,7 @@ export interface components {
       /** Format: date-time */
       createdAt: string;
       readAt: string | null;
+      resolvedAt?: string | null;
     };
     /** OutboxMessageView */
     OutboxMessageView: {
@@ -834,6 +1035,7 @@ export interface components {
       /** Format: date-time */
       obtainedAt: string;
       sellerChanged: boolean;
+      verdict?: components["schemas"]["GrantVerdict"] | null;
     };
     /**
      * Region
@@ -845,6 +1047,8 @@ export interface components {
       region: components["schemas"]["Region"];
       status: components["schemas"]["ConnectionStatus"];
       daysLeft?: number | null;
+      lastCheckedAt?: string | null;
+      action?: string | null;
     };
     /** RenewalConfirmation */
     RenewalConfirmation: {
@@ -863,7 +1067,10 @@ export interface components {
     };
     /** SaveRequest */
     SaveRequest: {
+      /** @description The draft's revision as this page last read it (`revision` of the draft); a stale one is a 409 */
+      revision?: number | null;
       confirmSellerChange?: components["schemas"]["Region"][];
+      confirmGrantVerdict?: components["schemas"]["Region"][];
     };
     /** ScopeCompany */
     ScopeCompany: {
@@ -1215,6 +1422,21 @@ export interface operations {
         rootsOnly?: boolean;
         limit?: number;
         offset?: number;
+        /** @description Only account owners with a connection in this status (needs_action: re-authorization required, expired, wrong region or role, persistent error, or expiring within 30 days; needs_new_token: re-authorization required or expired), whatever their depth in the hierarchy */
+        status?:
+          | "needs_action"
+          | "needs_new_token"
+          | "active"
+          | "expiring"
+          | "expired"
+          | "reauthorization_required"
+          | "wrong_region_or_role"
+          | "error"
+          | null;
+        /** @description Only connections of this region */
+        region?: components["schemas"]["Region"] | null;
+        /** @description Count the connections per status (implied by filters) */
+        withCounts?: boolean;
       };
       header?: never;
       path?: never;
@@ -1753,6 +1975,484 @@ export interface operations {
       };
     };
   };
+  cancelBulkTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BulkTestView"];
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such thing, or outside the user's companies */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Breaks a domain rule; `fields` names the field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  currentBulkTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BulkTestView"] | null;
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  getBulkTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BulkTestView"];
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such thing, or outside the user's companies */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  bulkTestResults: {
+    parameters: {
+      query?: {
+        failuresOnly?: boolean;
+        limit?: number;
+        offset?: number;
+      };
+      header?: never;
+      path: {
+        run_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BulkTestResults"];
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such thing, or outside the user's companies */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  bulkTestResultsCsv: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        run_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Stream Response */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/csv": unknown;
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such thing, or outside the user's companies */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  startBulkTest: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["BulkTestStart"] | null;
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["BulkTestView"];
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflicts with the current state (a stale version, a taken code, a unified member) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Breaks a domain rule; `fields` names the field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
   authorizeRegion: {
     parameters: {
       query?: never;
@@ -1763,7 +2463,11 @@ export interface operations {
       };
       cookie?: never;
     };
-    requestBody?: never;
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["AuthorizeRequest"] | null;
+      };
+    };
     responses: {
       /** @description Request fulfilled, document follows */
       200: {
@@ -2139,7 +2843,7 @@ export interface operations {
     };
     requestBody: {
       content: {
-        "application/json": components["schemas"]["SettingsChanges"];
+        "application/json": components["schemas"]["DraftChange"];
       };
     };
     responses: {
@@ -2181,6 +2885,15 @@ export interface operations {
       };
       /** @description No such thing, or outside the user's companies */
       404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflicts with the current state (a stale version, a taken code, a unified member) */
+      409: {
         headers: {
           [name: string]: unknown;
         };

@@ -1,12 +1,21 @@
-/** The bell: unread count, and a panel listing expiry reminders and other notices with "Mark read". */
+/**
+ * The bell: unread count, and a panel listing expiry reminders and other notices with "Mark read"; a notice whose
+ * problem is over shows as resolved.
+ */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { Link } from "react-router";
-import { api, unwrap } from "../api/client";
+import { api, unwrap, type Schemas } from "../api/client";
 import { keys, notificationsQuery } from "../api/queries";
 import { formatDateTime } from "../lib/format";
 import { Empty, ErrorBox, Loading } from "./QueryState";
 import { useDismissOnOutsideClick } from "../lib/useDismissOnOutsideClick";
+
+/** Resolved (what it warned about is over) and read ones are muted; a resolved one is never unread. */
+function itemClass(item: Schemas["NotificationView"]): string {
+  if (item.resolvedAt) return "resolved";
+  return item.readAt ? "read" : `unread severity-${item.severity}`;
+}
 
 export function NotificationsBell() {
   const [open, setOpen] = useState(false);
@@ -64,10 +73,17 @@ export function NotificationsBell() {
             d="M12 22a2.5 2.5 0 0 0 2.45-2h-4.9A2.5 2.5 0 0 0 12 22Zm7-6V11a7 7 0 0 0-5.5-6.84V3a1.5 1.5 0 0 0-3 0v1.16A7 7 0 0 0 5 11v5l-2 2v1h18v-1Z"
           />
         </svg>
-        <span id={countId} className={unread ? "bell-count" : "visually-hidden"}>
-          {unread ? `${unread}` : "no"} <span className="visually-hidden">unread</span>
-        </span>
       </button>
+      {/* The count is read as the button's description; the badge only shows it. Inside the button, visible text
+          that is not in its name ("Notifications") would confuse speech input (WCAG 2.5.3). */}
+      <span id={countId} className="visually-hidden">
+        {unread ? `${unread}` : "no"} unread
+      </span>
+      {unread > 0 && (
+        <span className="bell-count" aria-hidden="true">
+          {unread}
+        </span>
+      )}
       <section
         id={panelId}
         ref={panelRef}
@@ -87,11 +103,19 @@ export function NotificationsBell() {
         ) : (
           <ul className="notification-list">
             {notifications.data.items.map((item) => (
-              <li key={item.id} className={item.readAt ? "read" : `unread severity-${item.severity}`}>
+              <li key={item.id} className={itemClass(item)}>
                 <div className="notification-head">
                   <strong>{item.title}</strong>
                   <time dateTime={item.createdAt}>{formatDateTime(item.createdAt)}</time>
                 </div>
+                {item.resolvedAt && (
+                  <p className="resolved-note">
+                    Resolved · works again{" "}
+                    <time dateTime={item.resolvedAt} className="small-text">
+                      ({formatDateTime(item.resolvedAt)})
+                    </time>
+                  </p>
+                )}
                 <p>{item.body}</p>
                 <div className="notification-actions">
                   {item.companyId != null && (
@@ -99,7 +123,7 @@ export function NotificationsBell() {
                       Open {item.companyCode ?? "company"}
                     </Link>
                   )}
-                  {!item.readAt && (
+                  {!item.readAt && !item.resolvedAt && (
                     <button
                       type="button"
                       className="small"

@@ -1,24 +1,39 @@
-/** "11–20 of 57" with Newer/Older buttons, for lists the server pages newest first. */
+/**
+ * "11–20 of 57" with Newer/Older buttons, for lists the server pages newest first; lists in another order name
+ * their buttons (`previousLabel`, `nextLabel`), and a page with several lists names each pager (`label`).
+ */
 type Props = {
   offset: number;
   shown: number;
   total: number;
   pageSize: number;
   onOffset: (offset: number) => void;
+  previousLabel?: string;
+  nextLabel?: string;
+  label?: string;
 };
 
-export function Pager({ offset, shown, total, pageSize, onOffset }: Props) {
+export function Pager({
+  offset,
+  shown,
+  total,
+  pageSize,
+  onOffset,
+  previousLabel = "Newer",
+  nextLabel = "Older",
+  label,
+}: Props) {
   const last = Math.min(offset + shown, total);
   return (
-    <div className="pager">
+    <div className="pager" role={label ? "group" : undefined} aria-label={label}>
       <span>
         {offset + 1}–{last} of {total}
       </span>
       <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>
-        Newer
+        {previousLabel}
       </button>
       <button type="button" disabled={last >= total} onClick={() => onOffset(offset + pageSize)}>
-        Older
+        {nextLabel}
       </button>
     </div>
   );

@@ -41,10 +41,14 @@ export function formatTime(value: string | null | undefined): string {
   return value ? TIME.format(parse(value)) : "—";
 }
 
+/**
+ * The server's `daysLeft` in words, never counted again here (app/amazon/status.py days_left: rounded up, so under
+ * 24 hours left is 1, said "today" as the reminders say "expires today"; 0 is the day it expired, then days ago).
+ */
 export function daysText(days: number): string {
   if (days < 0) return `${-days} ${-days === 1 ? "day" : "days"} ago`;
-  if (days === 0) return "today";
-  return `${days} ${days === 1 ? "day" : "days"} left`;
+  if (days <= 1) return "today";
+  return `${days} days left`;
 }
 
 export type ConnectionStatus = Schemas["ConnectionStatus"];
@@ -54,11 +58,14 @@ export function statusText(status: ConnectionStatus, daysLeft?: number | null): 
     case "active":
       return "active";
     case "expiring":
-      return daysLeft == null ? "expiring" : `expiring in ${daysLeft} ${daysLeft === 1 ? "day" : "days"}`;
+      if (daysLeft == null) return "expiring";
+      return daysLeft <= 1 ? "expiring today" : `expiring in ${daysLeft} days`;
     case "expired":
       return "expired";
     case "reauthorization_required":
       return "re-authorization required";
+    case "wrong_region_or_role":
+      return "wrong region or role";
     case "not_connected":
       return "not connected";
     case "error":

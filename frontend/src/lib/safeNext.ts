@@ -1,5 +1,20 @@
-/** Where to go after signing in: only a path on this site, never another origin. */
+/** Where to go after signing in: only a path on this site, never another origin; the page's own or the server's. */
+import { matchPath } from "react-router";
+
 export const HOME = "/companies";
+
+/**
+ * The paths the page draws itself (routes.tsx; a test keeps the two lists equal). Any other path of this site is
+ * the server's (/oauth/…, /api/…, Amazon's Log-in URI): the browser must load it, the page's router cannot.
+ */
+export const PAGE_PATHS = [
+  "/",
+  "/login",
+  "/companies",
+  "/companies/:companyId/amazon",
+  "/companies/:companyId/audit",
+  "/admin",
+] as const;
 
 export function safeNext(next: string | null | undefined): string {
   if (!next || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return HOME;
@@ -13,6 +28,12 @@ export function safeNext(next: string | null | undefined): string {
   } catch {
     return HOME;
   }
+}
+
+/** Whether a path of this site (as safeNext returns it) is one of the page's own, reached without a reload. */
+export function isPagePath(path: string): boolean {
+  const { pathname } = new URL(path, window.location.origin);
+  return PAGE_PATHS.some((pattern) => matchPath(pattern, pathname) !== null);
 }
 
 export function loginPathFor(here: string): string {

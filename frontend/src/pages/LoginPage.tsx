@@ -1,10 +1,32 @@
-/** Sign in, then go back to where the user was (only to a path on this site). */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+/** Sign in, then go back to where the user was (only to a path on this site); says so when a session ended. */
+import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
 import { api, ApiError, errorMessage, setCsrfToken, unwrap } from "../api/client";
 import { keys } from "../api/queries";
-import { safeNext } from "../lib/safeNext";
+import { leaveTo } from "../lib/browser";
+import { isPagePath, safeNext } from "../lib/safeNext";
+
+// The code of the server's 401 for a session cookie whose session ended (app/accounts/auth.py).
+const SESSION_EXPIRED = "session_expired";
+
+/**
+ * Whether the browser still holds the cookie of a session the server has ended: what tells a page reached straight
+ * from the server (Amazon's Log-in URI, a reload, a bookmark) from a plain first visit.
+ */
+const sessionEndedQuery = queryOptions({
+  queryKey: ["auth", "session-ended"],
+  queryFn: async () => {
+    try {
+      await unwrap(api.GET("/api/auth/me"));
+      return false;
+    } catch (error) {
+      return error instanceof ApiError && error.code === SESSION_EXPIRED;
+    }
+  },
+  retry: false,
+  staleTime: Infinity,
+});
 
 export function LoginPage() {
   const [params] = useSearchParams();
@@ -13,16 +35,24 @@ export function LoginPage() {
   const queryClient = useQueryClient();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
-  const expired = Boolean((location.state as { expired?: boolean } | null)?.expired);
   const login = useMutation({
     mutationFn: () => unwrap(api.POST("/api/auth/login", { body: { username, password } })),
     onSuccess: (signedIn) => {
       setCsrfToken(signedIn.csrfToken);
       queryClient.clear();
       queryClient.setQueryData(keys.me, signedIn);
-      void navigate(safeNext(params.get("next")), { replace: true });
+      const next = safeNext(params.get("next"));
+      // The router draws only the page's own paths; a server route (Amazon's Log-in URI, /oauth/…) would be
+      // "Not found" there, so the browser loads it.
+      if (isPagePath(next)) void navigate(next, { replace: true });
+      else leaveTo(next);
     },
   });
+  // Asked once, before signing in: the sign-in clears the query cache, and a new session has nothing to say here.
+  const sessionEnded = useQuery({ ...sessionEndedQuery, enabled: login.isIdle });
+  // Sent here by a 401 on a page of this app (see app.tsx), or the server says the session behind the cookie ended.
+  const expired =
+    Boolean((location.state as { expired?: boolean } | null)?.expired) || sessionEnded.data === true;
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
     login.mutate();
@@ -33,7 +63,7 @@ export function LoginPage() {
       <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-title">
         <h1 id="login-title">ERP Settings</h1>
         <p className="muted">Sign in to manage your companies' Amazon settings.</p>
-        {expired && !error && <p className="notice">Your session has expired. Sign in again to continue.</p>}
+        {expired && !error && <p className="notice">Your session expired: sign in again.</p>}
         {error && (
           <p className="error-box" role="alert" id="login-error">
             {error instanceof ApiError && error.status === 401

@@ -87,6 +87,7 @@ export function draft(extra: Partial<Schemas["Draft"]> = {}): Schemas["Draft"] {
     editor: "Ada Admin",
     status: "open",
     baseVersion: 3,
+    revision: 1,
     createdAt: "2026-11-23T09:00:00Z",
     expiresAt: "2026-11-23T11:00:00Z",
     changes: {},

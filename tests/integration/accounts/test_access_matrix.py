@@ -195,6 +195,43 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         None,
         {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
     ),
+    # Nothing is connected here: each run is over as it starts, and the next one may start.
+    "POST /api/bulk-tests": (
+        "POST",
+        "/api/bulk-tests",
+        {},
+        {"anonymous": 401, "viewer": 403, "support": 201, "admin": 201, "scoped": 201},
+    ),
+    "GET /api/bulk-tests/current": (
+        "GET",
+        "/api/bulk-tests/current",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 200, "admin": 200, "scoped": 200},
+    ),
+    "GET /api/bulk-tests/{run_id:int}": (
+        "GET",
+        "/api/bulk-tests/999",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 404, "admin": 404, "scoped": 404},
+    ),
+    "POST /api/bulk-tests/{run_id:int}/cancel": (
+        "POST",
+        "/api/bulk-tests/999/cancel",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 404, "admin": 404, "scoped": 404},
+    ),
+    "GET /api/bulk-tests/{run_id:int}/results": (
+        "GET",
+        "/api/bulk-tests/999/results",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 404, "admin": 404, "scoped": 404},
+    ),
+    "GET /api/bulk-tests/{run_id:int}/results.csv": (
+        "GET",
+        "/api/bulk-tests/999/results.csv",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 404, "admin": 404, "scoped": 404},
+    ),
     # The page itself is public (it holds no data); what it shows comes from the API above.
     "GET /": ("GET", "/", None, dict.fromkeys(CALLERS, 200)),
     "GET /{path:path}": ("GET", "/companies/{us}/amazon", None, dict.fromkeys(CALLERS, 200)),

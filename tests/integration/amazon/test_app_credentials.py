@@ -50,7 +50,7 @@ async def test_saving_stores_the_secret_encrypted_and_shows_only_its_fingerprint
 
     assert saved["configured"] is True
     assert saved["clientSecretFingerprint"] == "…9876"
-    assert saved["daysUntilSecretExpires"] == 179
+    assert saved["daysUntilSecretExpires"] == 180  # counted as everywhere: up to the day it ends
     assert saved["version"] == 1
     assert "very-secret" not in str(listed)
     assert stored is not None

@@ -49,7 +49,8 @@ async def test_past_the_burst_a_test_says_when_the_next_can_run_and_amazon_never
     us = await _connect(admin, amazon, "US-01", "A1SIMNASELLER1")
     support = await browser_factory("support", "sam", "Sam Support")
 
-    results = [await _test(support, us) for _ in range(TESTS_IN_A_ROW)]
+    # Getting the token spent one of them already: the new token's test at Amazon's redirect (grant_check.py).
+    results = [await _test(support, us) for _ in range(TESTS_IN_A_ROW - 1)]
     refreshes = (await amazon.counters())["lwa.refresh_token"]
     exhausted = [await _test(support, us), await _test(support, us)]
     counters = await amazon.counters()
@@ -57,7 +58,7 @@ async def test_past_the_burst_a_test_says_when_the_next_can_run_and_amazon_never
     shown = connection(await settings_of(admin, us), "NA")
     stored = await AmazonConnection.select().where(AmazonConnection.company == us).first()
 
-    assert [r["verdict"] for r in results] == ["ok"] * TESTS_IN_A_ROW
+    assert [r["verdict"] for r in results] == ["ok"] * (TESTS_IN_A_ROW - 1)
     first = exhausted[0]
     assert first["verdict"] == "quota_exhausted"
     about_a_minute = 1 / (PARTICIPATIONS.rate * SAFETY)

@@ -106,7 +106,8 @@ async def test_a_login_to_the_wrong_region_shows_up(admin: Browser, amazon: Amaz
     ids = await _connected(admin, amazon)
     # An EU account authorized for the NA connection: the token works at LWA but SP-API NA refuses it.
     draft = await get_token(admin, amazon, ids["us"], "NA", "A1SIMEUSELLER1")
-    await save(admin, draft, {"confirmSellerChange": ["NA"]})
+    # Amazon refused the new token already at the redirect: Save needs that confirmed too (test_grant_verdict.py).
+    await save(admin, draft, {"confirmSellerChange": ["NA"], "confirmGrantVerdict": ["NA"]})
 
     result = await _test(admin, ids["us"])
 
@@ -130,10 +131,14 @@ async def test_amazon_failures_say_try_later(
     await amazon.fault(target, kind, **options)
 
     result = await _test(admin, ids["us"])
+    shown = connection(await settings_of(admin, ids["us"]), "NA")
 
     assert result["verdict"] == "amazon_unavailable"
     assert result["action"] == "Try again in a few minutes."
-    assert connection(await settings_of(admin, ids["us"]), "NA")["status"] == "error"
+    # Amazon failing to answer once is not the connection's fault: the status stays, the last error is shown.
+    assert shown["status"] == "active"
+    assert shown["lastErrorCode"] == "amazon_unavailable"
+    assert shown["lastCheckedAt"] == result["checkedAt"]
 
 
 async def test_amazon_throttling_every_retry_says_the_quota_is_spent_and_leaves_the_connection_alone(
@@ -271,3 +276,31 @@ async def test_a_token_copied_from_another_connection_is_reported_unreadable_not
     assert shown["lastErrorCode"] == "token_unreadable"
     assert (await amazon.counters()).get("lwa.refresh_token", 0) == refreshes  # nothing was sent to Amazon
     assert (await _test(admin, ids["us"]))["verdict"] == "ok"  # the original row is untouched
+
+
+async def test_an_error_that_persists_over_three_checks_becomes_the_status_and_people_are_told_once(
+    admin: Browser, amazon: AmazonSimulator
+) -> None:
+    from app.audit.tables import Notification
+
+    ids = await _connected(admin, amazon)
+    await amazon.fault("lwa", "error", status=503, count=100)
+
+    seen = []
+    for _ in range(4):
+        await _test(admin, ids["us"])
+        seen.append(connection(await settings_of(admin, ids["us"]), "NA")["status"])
+    told = await Notification.select().where(Notification.kind == "connection_error")
+
+    assert seen == ["active", "active", "error", "error"]
+    assert len(told) == 1
+    assert "US-01" in told[0]["title"]
+    assert "CA-01" in told[0]["body"]
+    assert told[0]["resolved_at"] is None
+
+    await amazon.clear_faults()
+    assert (await _test(admin, ids["us"]))["verdict"] == "ok"
+    resolved = await Notification.select().where(Notification.id == told[0]["id"]).first()
+    assert connection(await settings_of(admin, ids["us"]), "NA")["status"] == "active"
+    assert resolved is not None
+    assert resolved["resolved_at"] is not None

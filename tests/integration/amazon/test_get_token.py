@@ -53,7 +53,7 @@ async def test_a_seller_token_waits_in_the_draft_until_save_then_every_member_se
         shown = connection(await settings_of(admin, company["id"]), region)
         assert shown["status"] == "active"
         assert shown["sellingPartnerId"] == seller
-        assert shown["daysLeft"] == 364
+        assert shown["daysLeft"] == 365
     member_view = connection(await settings_of(admin, member["id"]), region)
     assert member_view["source"] == {"kind": "inherited", "company": {"id": owner["id"], "code": "OWN-01"}}
     assert marketplace  # the region's main marketplace chose the consent host above

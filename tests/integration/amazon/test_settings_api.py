@@ -34,7 +34,7 @@ async def test_member_reads_account_fields_from_its_owner_and_company_fields_as_
     assert na["sellingPartnerId"] == "A1US"
     assert na["source"] == {"kind": "inherited", "company": {"id": us["id"], "code": "US-01"}}
     assert na["tokenFingerprint"].endswith("A1US"[-4:])
-    assert na["daysLeft"] == 364
+    assert na["daysLeft"] == 365
     assert connection(body, "EU")["status"] == "not_connected"
 
 
@@ -121,5 +121,5 @@ async def test_expiring_and_expired_status_follow_the_clock(
     expired = connection(await settings_of(latest, ca["id"]), "NA")
 
     assert expiring["status"] == "expiring"
-    assert expiring["daysLeft"] == 24
+    assert expiring["daysLeft"] == 25
     assert expired["status"] == "expired"

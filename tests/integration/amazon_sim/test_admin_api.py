@@ -136,3 +136,72 @@ def test_the_request_log_names_hosts_paths_and_agents_but_never_codes_tokens_sec
     assert [entry["accessTokenPresent"] for entry in log] == [False, False, True]
     assert log[2]["userAgent"] == USER_AGENT
     assert amazon.client.get("/_admin/requests").json()["requests"][0]["query"]["state"] == ["[redacted]"]
+
+
+EU = "sellingpartnerapi-eu.amazon.com"
+
+
+def test_a_batch_of_authorizations_adds_sellers_whose_refresh_tokens_work_at_lwa_and_sp_api(amazon: Amazon) -> None:
+    answer = amazon.client.post("/_admin/authorizations", json={"count": 3, "region": "EU", "prefix": "A1BATCHEU"})
+    granted = answer.json()["authorizations"]
+    state = amazon.client.get("/_admin/state").json()
+    refreshed = [amazon.refresh(grant["refreshToken"]) for grant in granted]
+    participations = [
+        amazon.sp_api(EU, "getMarketplaceParticipations", r.json()["access_token"]).json() for r in refreshed
+    ]
+
+    assert answer.status_code == 201
+    assert answer.json()["applicationId"] == SELLER_APP.application_id
+    assert [grant["sellingPartnerId"] for grant in granted] == ["A1BATCHEU000001", "A1BATCHEU000002", "A1BATCHEU000003"]
+    assert len({grant["refreshToken"] for grant in granted}) == 3
+    assert state["authorizations"] == 3
+    assert {"A1BATCHEU000001", "A1BATCHEU000003"} <= {seller["sellingPartnerId"] for seller in state["sellers"]}
+    assert [r.status_code for r in refreshed] == [200, 200, 200]
+    assert [[p["marketplace"]["countryCode"] for p in body["payload"]] for body in participations] == [["GB"]] * 3
+    assert amazon.counters()["lwa.authorization_code"] == 0  # granted as the consent would, not through LWA's door
+
+
+def test_a_batch_for_the_vendor_app_in_named_marketplaces_serves_vendor_calls_only(amazon: Amazon) -> None:
+    body = {
+        "count": 1,
+        "region": "NA",
+        "prefix": "V1BATCH",
+        "accountType": "vendor",
+        "marketplaceIds": ["A2EUQ1WTGCTBG2"],
+    }
+    answer = amazon.client.post("/_admin/authorizations", json=body)
+    (grant,) = answer.json()["authorizations"]
+    access = amazon.refresh(grant["refreshToken"], VENDOR_APP).json()["access_token"]
+
+    assert answer.json()["applicationId"] == VENDOR_APP.application_id
+    assert amazon.refresh(grant["refreshToken"]).json()["error"] == "invalid_grant"  # not the seller app's token
+    assert amazon.sp_api(NA, "getMarketplaceParticipations", access).status_code == 403
+    seller = next(
+        s for s in amazon.client.get("/_admin/state").json()["sellers"] if s["sellingPartnerId"] == "V1BATCH000001"
+    )
+    assert (seller["accountType"], seller["marketplaceIds"]) == ("vendor", ["A2EUQ1WTGCTBG2"])
+
+
+def test_a_batch_is_refused_with_a_message_naming_what_is_wrong(amazon: Amazon) -> None:
+    def refused(**fields: object) -> str:
+        answer = amazon.client.post(
+            "/_admin/authorizations", json={"count": 2, "region": "NA", "prefix": "A1X", **fields}
+        )
+        assert answer.status_code == 400, answer.text
+        return answer.text
+
+    assert "A1PA6795UKMFR9" in refused(marketplaceIds=["A1PA6795UKMFR9"])
+    assert "amzn1.sp.solution.unknown" in refused(applicationId="amzn1.sp.solution.unknown")
+    assert "count" in refused(count=0)
+    assert "prefix" in refused(prefix="a1-lower")
+    assert amazon.client.get("/_admin/state").json()["authorizations"] == 0
+
+
+def test_a_batch_of_authorizations_is_granted_to_clients_on_this_machine_only(amazon: Amazon) -> None:
+    body = {"count": 1, "region": "NA", "prefix": "A1PROXIED"}
+
+    proxied = amazon.client.post("/_admin/authorizations", json=body, headers={"X-Forwarded-For": "198.51.100.7"})
+
+    assert proxied.status_code == 403
+    assert "Atzr|" not in proxied.text
+    assert amazon.client.get("/_admin/state").json()["authorizations"] == 0

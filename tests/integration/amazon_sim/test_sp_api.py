@@ -113,7 +113,8 @@ def test_get_orders_without_marketplace_ids_is_400_invalid_input(amazon: Amazon)
         ),
         ({"MarketplaceIds": US, "CreatedAfter": "yesterday"}, "CreatedAfter must be an ISO 8601 date-time"),
         (
-            {"MarketplaceIds": US, "CreatedAfter": _days_ago(2), "CreatedBefore": _days_ago(0)},
+            # "now" is read when the test runs, not when the parameters are collected minutes before.
+            {"MarketplaceIds": US, "CreatedAfter": "2 days ago", "CreatedBefore": "now"},
             "CreatedBefore must be at least two minutes before now.",
         ),
         ({"MarketplaceIds": "A1PA6795UKMFR9", "CreatedAfter": _days_ago(1)}, "Invalid MarketplaceIds"),
@@ -123,8 +124,9 @@ def test_get_orders_without_marketplace_ids_is_400_invalid_input(amazon: Amazon)
 )
 def test_get_orders_refuses_what_amazons_rules_refuse(amazon: Amazon, params: dict[str, str], complaint: str) -> None:
     tokens = amazon.connect("sellercentral.amazon.com", "A1SIMNASELLER1")
+    moments = {"2 days ago": _days_ago(2), "now": _days_ago(0)}
 
-    answer = amazon.sp_api(NA, "getOrders", tokens.access_token, params)
+    answer = amazon.sp_api(NA, "getOrders", tokens.access_token, {k: moments.get(v, v) for k, v in params.items()})
 
     assert answer.status_code == 400
     assert error_of(answer)["code"] == "InvalidInput"

@@ -88,7 +88,7 @@ async def test_a_token_saved_on_the_owner_is_inherited_by_every_member(admin: Br
         assert na["status"] == "active"
         assert na["sellingPartnerId"] == "A1US"
         assert na["tokenFingerprint"] == "…9Z8Y"
-        assert na["daysLeft"] == 364
+        assert na["daysLeft"] == 365
     events = (await admin.get(f"/api/companies/{ids['CA-02']}/audit")).json()["items"]
     assert events[0]["details"]["authorized"][0]["region"] == "NA"
     assert "Atzr" not in str(events)

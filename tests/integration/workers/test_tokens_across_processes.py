@@ -156,3 +156,26 @@ async def test_workers_hammering_one_seller_stay_under_amazons_limit(
     assert sum(a["calls"] for a in answers) == 36
     assert len(requests) >= 36
     assert all(r["status"] == 200 for r in requests), [r["status"] for r in requests]
+
+
+async def test_four_processes_learning_of_one_revocation_tell_people_once(
+    admin: Browser, amazon: AmazonSimulator, services: Services
+) -> None:
+    from app.audit.tables import Notification, OutboxMessage
+
+    owner = await connected_owner(admin, amazon, notificationEmail="ops@own.example.com")
+    await create_company(admin, "MEM-01", parent=owner, unified=True)
+    await expire_access_token(services, owner)
+    await amazon.revoke("A1SIMNASELLER1")
+
+    answers = await asyncio.gather(*(agent("learn", str(owner), "NA", "5") for _ in range(4)))
+
+    told = await Notification.select().where(Notification.company == owner)
+    mails = await OutboxMessage.select().where(OutboxMessage.recipient == "ops@own.example.com")
+    status = (await admin.get(f"/api/companies/{owner}/amazon")).json()["connections"][0]["status"]
+    assert [a["tokens"] for a in answers] == [["refused"]] * 4
+    assert [a["verdicts"] for a in answers] == [["reauthorization_required"]] * 4
+    assert status == "reauthorization_required"
+    assert [(n["kind"], n["resolved_at"]) for n in told] == [("reauthorization_required", None)]
+    assert len(mails) == 1
+    assert "MEM-01" in mails[0]["body"]

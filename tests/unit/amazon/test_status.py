@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.amazon.status import ConnectionStatus, days_left, derive_status
+from app.amazon.status import ConnectionStatus, derive_status
 
 NOW = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
 
@@ -34,10 +34,3 @@ def row(days: float, result: str | None = None, token: str | None = "Atzr|x") ->
 )
 def test_status_follows_dates_and_last_check(connection: dict[str, object] | None, status: ConnectionStatus) -> None:
     assert derive_status(connection, NOW) == status
-
-
-def test_days_left_counts_whole_days() -> None:
-    assert days_left(NOW + timedelta(days=30, hours=5), NOW) == 30
-    assert days_left(NOW + timedelta(hours=5), NOW) == 0
-    assert days_left(NOW - timedelta(hours=5), NOW) == -1
-    assert days_left(None, NOW) is None

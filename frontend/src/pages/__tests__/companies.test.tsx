@@ -69,6 +69,7 @@ function setup(role: "admin" | "viewer" = "admin", companies = demo()) {
     ...basics(role),
     "GET /api/companies": companyDirectory(companies),
     "GET /api/amazon/expiry-timeline": timeline(),
+    "GET /api/bulk-tests/current": null,
   });
 }
 

@@ -78,7 +78,7 @@ describe("settings edit mode: parent company and unified", () => {
     expect(screen.getByLabelText("Unified: use the parent company's Amazon account")).toBeChecked();
 
     await userEvent.keyboard("{ArrowDown}{Enter}");
-    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ parentId: 5 });
+    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ parentId: 5, revision: 1 });
     await waitFor(() => expect(parent.closest(".edit-field")).toHaveTextContent("changed"));
     expect(parent).toHaveValue("UK-01 — Acme UK");
     expect(
@@ -116,7 +116,11 @@ describe("settings edit mode: parent company and unified", () => {
     const parent = await openEditMode();
     await openList(parent);
     await userEvent.keyboard("{Enter}");
-    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ parentId: null, unified: false });
+    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({
+      parentId: null,
+      unified: false,
+      revision: 1,
+    });
     expect(await screen.findByText(/CA-01 will use an Amazon account of its own/)).toBeInTheDocument();
     expect(
       screen.queryByLabelText("Unified: use the parent company's Amazon account"),
@@ -142,7 +146,7 @@ describe("settings edit mode: parent company and unified", () => {
     const unified = screen.getByLabelText("Unified: use the parent company's Amazon account");
     expect(unified).not.toBeChecked();
     await userEvent.click(unified);
-    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ unified: true });
+    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ unified: true, revision: 1 });
     expect(await screen.findByText(/its own connections for NA will be discarded/)).toBeInTheDocument();
     expect(unified).toBeChecked();
   });

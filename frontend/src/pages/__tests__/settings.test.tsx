@@ -32,13 +32,14 @@ async function openMenu(region: string) {
 }
 
 describe("settings page", () => {
-  it("edits, marks the changed field, and saves with If-Match", async () => {
+  it("edits, marks the changed field, and saves with If-Match and the draft's revision", async () => {
     const api = setup();
     api.on("PATCH /api/edits/:id", (call) => {
-      const body = call.body as { orderImportEnabled: boolean };
+      const { revision, ...body } = call.body as { orderImportEnabled: boolean; revision: number };
       return draft({
         changes: body,
         values: { ...draft().values, orderImportEnabled: body.orderImportEnabled },
+        revision: revision + 1,
       });
     });
     api.on("POST /api/edits/:id/save", settings("US", { version: 4 }));
@@ -58,13 +59,14 @@ describe("settings page", () => {
     await userEvent.click(orderImport);
     await waitFor(() => expect(orderImport.closest(".edit-field")).toHaveTextContent("changed"));
     expect(orderImport.closest(".edit-field")).toHaveClass("changed");
-    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ orderImportEnabled: false });
+    expect(api.callsTo("PATCH /api/edits/:id")[0]!.body).toEqual({ orderImportEnabled: false, revision: 1 });
     expect(api.callsTo("PATCH /api/edits/:id")[0]!.headers.get("X-CSRF-Token")).toBe("csrf-123");
 
     await userEvent.click(screen.getByRole("button", { name: "Save" }));
     await screen.findByText(/Saved\. The settings are now at version 4/);
     const save = api.callsTo("POST /api/edits/:id/save")[0]!;
     expect(save.headers.get("If-Match")).toBe('"3"');
+    expect(save.body).toEqual({ revision: 2, confirmSellerChange: [] });
     expect(save.headers.get("X-CSRF-Token")).toBe("csrf-123");
     expect(await screen.findByRole("button", { name: "Edit" })).toBeInTheDocument();
     expect(router.state.location.search).toBe("");
@@ -127,6 +129,8 @@ describe("settings page", () => {
     api.on(
       "GET /api/edits/:id",
       draft({
+        // The token landed in the draft: its revision went up, and Save must carry the new one.
+        revision: 2,
         pendingGrants: [
           {
             region: "NA",
@@ -170,7 +174,10 @@ describe("settings page", () => {
     api.on("POST /api/edits/:id/save", settings("US", { version: 4 }));
     await userEvent.click(save);
     await waitFor(() => expect(api.callsTo("POST /api/edits/:id/save")).toHaveLength(1));
-    expect(api.callsTo("POST /api/edits/:id/save")[0]!.body).toEqual({ confirmSellerChange: ["NA"] });
+    expect(api.callsTo("POST /api/edits/:id/save")[0]!.body).toEqual({
+      revision: 2,
+      confirmSellerChange: ["NA"],
+    });
   });
 
   it("on a 409 says who saved when, and Reload discards the stale draft", async () => {
@@ -302,10 +309,11 @@ describe("settings page", () => {
   it("the actions menu works with the keyboard", async () => {
     setup("admin");
     renderApp("/companies/1/amazon");
-    const button = await screen.findByRole("button", { name: "EU actions" });
+    // NA: connected, so Refresh can be chosen (on a region not connected it is disabled too).
+    const button = await screen.findByRole("button", { name: "NA actions" });
     button.focus();
     await userEvent.keyboard("{Enter}");
-    const menu = screen.getByRole("menu", { name: "EU actions" });
+    const menu = screen.getByRole("menu", { name: "NA actions" });
     const items = within(menu).getAllByRole("menuitem");
     // The first item that can be chosen gets the focus; the disabled one stays reachable with its reason.
     expect(items[1]).toHaveFocus();

@@ -1,13 +1,24 @@
-/** Companies: the expiry timeline, then the tree (or the matches of a search), and (for admins) the create form. */
+/**
+ * Companies: the expiry timeline, the needs-action filter bar (with the bulk connection test for admins and
+ * support), then the tree, the matches of a search, or (while a filter is on) the account owners in the filter;
+ * and (for admins) the create form. The filter lives in the URL, so a reload or a shared link keeps it.
+ */
 import { useEffect, useState } from "react";
+import { useSearchParams } from "react-router";
 import { useMe } from "../../lib/useMe";
+import { BulkTestPanel } from "./BulkTestPanel";
 import { CompanySearchResults } from "./CompanySearchResults";
 import { CompanyTree, useExpansion } from "./CompanyTree";
 import { CreateCompanyForm } from "./CreateCompanyForm";
 import { ExpiryTimeline } from "./ExpiryTimeline";
+import { FilteredOwners } from "./FilteredOwners";
+import { NeedsActionBar } from "./NeedsActionBar";
+import { isFiltered, parseSweep, sweepFilter, sweepParams, type Sweep } from "./sweep";
 
 export function CompaniesPage() {
   const me = useMe();
+  const [params, setParams] = useSearchParams();
+  const sweep = parseSweep(params);
   const [search, setSearch] = useState("");
   const [q, setQ] = useState("");
   useEffect(() => {
@@ -16,14 +27,24 @@ export function CompaniesPage() {
   }, [search]);
   // Kept here so that what the user expanded is still expanded after a search or a refetch.
   const expansion = useExpansion();
+  const filtered = isFiltered(sweep);
+  const onSweep = (next: Sweep) => setParams((current) => sweepParams(next, current));
+
+  let title = "All companies";
+  if (filtered) {
+    title = sweepFilter(sweep.key)?.title ?? "Companies connected";
+    if (sweep.region) title += ` in ${sweep.region}`;
+  }
 
   return (
     <>
       <h1>Companies</h1>
       <ExpiryTimeline />
+      <NeedsActionBar sweep={sweep} onChange={onSweep} />
+      {me.canTest && <BulkTestPanel sweep={sweep} />}
       <section className="panel" aria-labelledby="tree-title">
         <div className="panel-head">
-          <h2 id="tree-title">All companies</h2>
+          <h2 id="tree-title">{title}</h2>
           <div className="search">
             <label htmlFor="company-search">Search companies</label>
             <input
@@ -35,7 +56,13 @@ export function CompaniesPage() {
             />
           </div>
         </div>
-        {q ? <CompanySearchResults q={q} /> : <CompanyTree expansion={expansion} />}
+        {filtered ? (
+          <FilteredOwners sweep={sweep} q={q} />
+        ) : q ? (
+          <CompanySearchResults q={q} />
+        ) : (
+          <CompanyTree expansion={expansion} />
+        )}
       </section>
       {me.isAdmin && <CreateCompanyForm />}
     </>

@@ -16,7 +16,7 @@ import {
   type CompanyFilter,
 } from "../../api/queries";
 import { ErrorBox, Loading } from "../../components/QueryState";
-import { StatusBadge } from "../../components/StatusBadge";
+import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { formatCount } from "../../lib/format";
 import { useMe } from "../../lib/useMe";
 
@@ -79,7 +79,7 @@ export function CompanyTable({ caption, children }: { caption: string; children:
 
 const indent = (depth: number) => ({ paddingLeft: `${0.75 + depth * 1.5}rem` });
 
-/** One company: its code (a link), name, whose Amazon account it uses and a badge per region. */
+/** One company: its code (a link), name, whose Amazon account it uses and a badge per region (with its last check). */
 export function CompanyRow({
   company,
   depth = 0,
@@ -123,9 +123,13 @@ export function CompanyRow({
         return (
           <td key={region}>
             {status ? (
-              <StatusBadge status={status.status} daysLeft={status.daysLeft} />
+              <ConnectionBadge
+                status={status.status}
+                daysLeft={status.daysLeft}
+                lastCheckedAt={status.lastCheckedAt}
+              />
             ) : (
-              <StatusBadge status="not_connected" />
+              <ConnectionBadge status="not_connected" />
             )}
           </td>
         );

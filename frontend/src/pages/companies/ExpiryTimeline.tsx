@@ -6,6 +6,9 @@ import { timelineQuery } from "../../api/queries";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { daysText, formatDate } from "../../lib/format";
 
+/** The room under the bars for their dates (the bars' bottom padding in styles.css). */
+const TIMELINE_LABEL_SPACE = "1.4rem";
+
 function countText(count: number): string {
   return `${count} ${count === 1 ? "authorization" : "authorizations"} expiring`;
 }
@@ -29,28 +32,36 @@ export function ExpiryTimeline() {
           {weeks.map((w, index) => {
             const count = w.connections.length;
             const label = `Week of ${formatDate(w.start)}: ${countText(count)}`;
+            const height = count ? Math.max(8, (count / max) * 100) : 2;
             return (
-              <button
-                key={w.start}
-                type="button"
-                className={`timeline-bar${selected === index ? " selected" : ""}${count ? "" : " zero"}`}
-                aria-label={label}
-                aria-pressed={selected === index}
-                title={label}
-                onClick={() => setSelected(selected === index ? null : index)}
-              >
-                <span className="timeline-count" aria-hidden="true">
-                  {count || ""}
-                </span>
-                <span
-                  className="timeline-fill"
-                  aria-hidden="true"
-                  style={{ height: `${count ? Math.max(8, (count / max) * 100) : 2}%` }}
-                />
-                <span className="timeline-label" aria-hidden="true">
-                  {formatDate(w.start).replace(/ \d{4}$/, "")}
-                </span>
-              </button>
+              // The count stands above its bar but outside the button: visible text inside a button must be part
+              // of its name, in the same order (WCAG 2.5.3), and "1 … 14 Dec" is not how "Week of 14 Dec" reads.
+              <div key={w.start} className="timeline-slot">
+                <button
+                  type="button"
+                  className={`timeline-bar${selected === index ? " selected" : ""}${count ? "" : " zero"}`}
+                  aria-label={label}
+                  aria-pressed={selected === index}
+                  title={label}
+                  onClick={() => setSelected(selected === index ? null : index)}
+                >
+                  <span className="timeline-fill" aria-hidden="true" style={{ height: `${height}%` }} />
+                  <span className="timeline-label" aria-hidden="true">
+                    {formatDate(w.start).replace(/ \d{4}$/, "")}
+                  </span>
+                </button>
+                {count > 0 && (
+                  <span
+                    className="timeline-count"
+                    aria-hidden="true"
+                    style={{
+                      bottom: `calc(${TIMELINE_LABEL_SPACE} + (100% - ${TIMELINE_LABEL_SPACE}) * ${height / 100})`,
+                    }}
+                  >
+                    {count}
+                  </span>
+                )}
+              </div>
             );
           })}
         </div>

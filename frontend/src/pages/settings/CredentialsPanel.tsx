@@ -1,4 +1,5 @@
 /** One region's Selling Partner API connection: stored values, pending token, the ⋯ menu and the test result. */
+import { useId, useState } from "react";
 import { Link } from "react-router";
 import { errorMessage, type Schemas } from "../../api/client";
 import type { Region } from "../../api/queries";
@@ -33,7 +34,11 @@ type Props = {
   test: TestState | null;
   confirmed: boolean;
   onConfirm: (confirmed: boolean) => void;
-  onGetToken: (region: Region) => void;
+  /** The user saves a token Amazon's test doubts (wrong region or role, none of the marketplaces) on purpose. */
+  verdictConfirmed: boolean;
+  onConfirmVerdict: (confirmed: boolean) => void;
+  /** `marketplaceId`: the country whose Seller (Vendor) Central the partner logs in to; left out, the server picks. */
+  onGetToken: (region: Region, marketplaceId?: string) => void;
   onRefresh: (region: Region) => void;
   tokenStarting: boolean;
   tokenError: string | null;
@@ -55,6 +60,22 @@ export function CredentialsPanel(props: Props) {
   const inProgress = draft?.authorizationsInProgress.find((a) => a.region === region);
   const owner = draft ? draft.values.accountOwner : settings.accountOwner;
   const isOwner = owner.id === settings.company.id;
+  const accountType = draft ? draft.values.accountType : settings.accountType.value;
+  const central = accountType === "vendor" ? "Vendor Central" : "Seller Central";
+  const inRegion = marketplaces.filter((m) => m.region === region);
+  const configuredHere = (draft ? draft.values.marketplaceIds : settings.marketplaceIds.value).some((id) =>
+    inRegion.some((m) => m.id === id),
+  );
+  // Without a marketplace in the region yet (one can be set only once it is connected), the user says which
+  // country's Central site to log in to: an Australian seller must not land on Japan's.
+  const choosesCountry = Boolean(draft) && isOwner && me.isAdmin && !configuredHere && inRegion.length > 0;
+  const [country, setCountry] = useState<string | null>(null);
+  const countryId = useId();
+  // Until the user picks one (and while the catalogue loads): the region's main site, as the server would.
+  const selected = inRegion.some((m) => m.id === country)
+    ? country!
+    : (inRegion.find((m) => m.id === MAIN_MARKETPLACE[region]) ?? inRegion[0])?.id;
+  const chosen = choosesCountry ? selected : undefined;
 
   const getReason = !isOwner
     ? `${settings.company.code} uses ${owner.code}'s account: get the token on ${owner.code}`
@@ -69,16 +90,19 @@ export function CredentialsPanel(props: Props) {
       label: "Get Selling Partner API token",
       disabled: getReason !== undefined || props.tokenStarting,
       note: getReason,
-      onSelect: () => props.onGetToken(region),
+      onSelect: () => props.onGetToken(region, chosen),
     },
   ];
   if (!isOwner)
     items.push({ kind: "link", label: `Open ${owner.code}`, to: `/companies/${owner.id}/amazon` });
+  const notConnected = !connection || connection.status === "not_connected";
   const refreshReason = !me.canTest
     ? "Only support and admins can test a connection."
-    : draft
-      ? "Save or Cancel your draft first"
-      : undefined;
+    : notConnected && !grant
+      ? "Not connected: get a token first"
+      : draft
+        ? "Save or Cancel your draft first"
+        : undefined;
   items.push({
     kind: "action",
     label: "Refresh Selling Partner API Access Token",
@@ -121,7 +145,7 @@ export function CredentialsPanel(props: Props) {
             <Field label="Last checked">{formatDateTime(connection.lastCheckedAt)}</Field>
             <Field label="Last error">
               {connection.lastErrorCode
-                ? `${connection.lastErrorCode}${connection.lastErrorMessage ? `: ${connection.lastErrorMessage}` : ""}`
+                ? lastErrorText(connection.lastErrorCode, connection.lastErrorMessage, region, central)
                 : "none"}
             </Field>
             <Field label="Marketplaces Amazon reports">
@@ -131,6 +155,28 @@ export function CredentialsPanel(props: Props) {
             </Field>
           </dl>
         </>
+      )}
+      {choosesCountry && (
+        <div className="country-choice">
+          <label htmlFor={countryId}>
+            {central} country for {region}
+          </label>{" "}
+          <select
+            id={countryId}
+            value={selected}
+            onChange={(e) => setCountry(e.target.value)}
+            aria-describedby={`${countryId}-hint`}
+          >
+            {inRegion.map((m) => (
+              <option key={m.id} value={m.id}>
+                {m.name}
+              </option>
+            ))}
+          </select>
+          <p className="hint" id={`${countryId}-hint`}>
+            Get Selling Partner API token opens the {central} of this country.
+          </p>
+        </div>
       )}
       {inProgress && !grant && (
         <p className="notice">
@@ -159,6 +205,24 @@ export function CredentialsPanel(props: Props) {
               </label>
             </div>
           )}
+          {grant.verdict &&
+            (grant.verdict.needsConfirmation ? (
+              <div className="warning">
+                <p>{grant.verdict.message}</p>
+                <label className="checkbox-label">
+                  <input
+                    type="checkbox"
+                    checked={props.verdictConfirmed}
+                    onChange={(e) => props.onConfirmVerdict(e.target.checked)}
+                  />
+                  Save this token for {region} anyway
+                </label>
+              </div>
+            ) : (
+              <p className={grant.verdict.kind === "untested" ? "warning-text" : undefined}>
+                {grant.verdict.message}
+              </p>
+            ))}
         </div>
       )}
       {props.tokenError && (
@@ -175,6 +239,45 @@ export function CredentialsPanel(props: Props) {
       )}
     </section>
   );
+}
+
+/** The region's main Seller (Vendor) Central, as the server picks it when no country is named. */
+const MAIN_MARKETPLACE: Record<Region, string> = {
+  NA: "ATVPDKIKX0DER",
+  EU: "A1F83G8C2ARO7P",
+  FE: "A1VC38T7YXB528",
+};
+
+const ERROR_TITLES: Record<string, string> = {
+  ...VERDICT_TEXT,
+  marketplace_not_authorized: "Marketplace not covered by the authorization",
+};
+
+/** What to do about a connection's last error, by its code. */
+function errorAction(code: string, region: Region, central: string): string | undefined {
+  switch (code) {
+    case "reauthorization_required":
+    case "token_unreadable":
+      return `Get Selling Partner API token for ${region} again, then Save.`;
+    case "wrong_region_or_role":
+      return `Get the token again, logging in to ${central} for ${region}.`;
+    case "app_credentials_invalid":
+      return "An admin must fix the app credentials.";
+    case "amazon_unavailable":
+      return "Nothing to fix here: test again in a few minutes.";
+    default:
+      return undefined;
+  }
+}
+
+/** The stored last error in plain words with the action, never its code. */
+function lastErrorText(code: string, message: string | null | undefined, region: Region, central: string) {
+  const title = ERROR_TITLES[code] ?? "Error";
+  const action = errorAction(code, region, central);
+  return [`${title}${message ? `: ${message}` : ""}`, action]
+    .filter(Boolean)
+    .map((part) => (/[.!?]$/.test(part!) ? part : `${part}.`))
+    .join(" ");
 }
 
 function TestResult({ test, companyId }: { test: TestState; companyId: number }) {

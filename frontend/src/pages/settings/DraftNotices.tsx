@@ -14,14 +14,24 @@ type Props = {
 };
 
 export function DraftNotices({ editing, token, settings, isAdmin }: Props) {
-  const { draft, draftResult, save, change, begin, unconfirmed, conflict, notice } = editing;
-  const generalError = save.error && !(save.error instanceof ApiError && save.error.status === 409);
+  const { draft, draftResult, save, change, begin, unconfirmed, unconfirmedVerdicts } = editing;
+  const { conflict, elsewhere, notice } = editing;
+  const generalError =
+    save.error && !elsewhere && !(save.error instanceof ApiError && save.error.status === 409);
   return (
     <>
-      {unconfirmed.length > 0 && (
-        <p className="hint" id="save-hint">
-          Confirm the new seller account for {unconfirmed.map((g) => g.region).join(", ")} to save.
-        </p>
+      {(unconfirmed.length > 0 || unconfirmedVerdicts.length > 0) && (
+        <div className="hint" id="save-hint">
+          {unconfirmed.length > 0 && (
+            <p>Confirm the new seller account for {unconfirmed.map((g) => g.region).join(", ")} to save.</p>
+          )}
+          {unconfirmedVerdicts.length > 0 && (
+            <p>
+              Amazon's test doubts the new token for {unconfirmedVerdicts.map((g) => g.region).join(", ")}:
+              get it again, or confirm to save it anyway.
+            </p>
+          )}
+        </div>
       )}
       {draft && <p className="edit-banner">Edit mode: nothing is stored until you click Save.</p>}
       <EditorsBanner editors={draft ? draft.otherEditors : settings.openEdits.filter((e) => !e.mine)} />
@@ -49,8 +59,17 @@ export function DraftNotices({ editing, token, settings, isAdmin }: Props) {
           </button>
         </div>
       )}
+      {elsewhere && (
+        // Another tab or window changed, saved or discarded this draft: nothing this tab sent was stored.
+        <div className="error-box conflict" role="alert">
+          <p id="elsewhere-notice">{elsewhere.message}</p>
+          <button type="button" onClick={() => void editing.reloadElsewhere()}>
+            Reload
+          </button>
+        </div>
+      )}
       {generalError && <ErrorBox error={save.error} title="Not saved." />}
-      {change.isError && Object.keys(fieldErrors(change.error)).length === 0 && (
+      {change.isError && !elsewhere && Object.keys(fieldErrors(change.error)).length === 0 && (
         <ErrorBox error={change.error} title="That change was not accepted." />
       )}
       {draft && (

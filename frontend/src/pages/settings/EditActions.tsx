@@ -11,7 +11,10 @@ type Props = {
 };
 
 export function EditActions({ editing, canEdit, onBegin }: Props) {
-  const { draft, begin, save, change, cancel, unconfirmed, pendingRegions } = editing;
+  const { draft, begin, save, change, cancel, unconfirmed, unconfirmedVerdicts, pendingRegions } = editing;
+  const waiting = unconfirmed.length + unconfirmedVerdicts.length > 0;
+  // Changed, saved or discarded in another tab: Save would store what this tab does not show, until Reload.
+  const stale = editing.elsewhere !== null;
   const [confirmCancel, setConfirmCancel] = useState(false);
   if (!draft) {
     if (!canEdit) return null;
@@ -31,8 +34,8 @@ export function EditActions({ editing, canEdit, onBegin }: Props) {
         type="button"
         className="primary"
         onClick={() => save.mutate(draft)}
-        disabled={save.isPending || change.isPending || unconfirmed.length > 0}
-        aria-describedby={unconfirmed.length ? "save-hint" : undefined}
+        disabled={save.isPending || change.isPending || waiting || stale}
+        aria-describedby={stale ? "elsewhere-notice" : waiting ? "save-hint" : undefined}
       >
         {save.isPending ? "Saving…" : "Save"}
       </button>

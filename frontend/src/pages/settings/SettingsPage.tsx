@@ -45,6 +45,7 @@ function Settings({ companyId }: { companyId: number }) {
   const s = settings.data;
   const { draft, errors, pendingRegions } = editing;
   const sellerChangeError = errorFor(errors, "confirmSellerChange") ?? null;
+  const verdictError = errorFor(errors, "confirmGrantVerdict") ?? null;
 
   return (
     <>
@@ -76,6 +77,8 @@ function Settings({ companyId }: { companyId: number }) {
               test={tests.resultFor(region)}
               confirmed={editing.confirmed.includes(region)}
               onConfirm={(yes) => editing.confirm(region, yes)}
+              verdictConfirmed={editing.verdictConfirmed.includes(region)}
+              onConfirmVerdict={(yes) => editing.confirmVerdict(region, yes)}
               onGetToken={token.start}
               onRefresh={tests.run}
               tokenStarting={token.starting === region}
@@ -84,7 +87,9 @@ function Settings({ companyId }: { companyId: number }) {
                   ? token.error.message
                   : sellerChangeError && pendingRegions.includes(region)
                     ? sellerChangeError
-                    : null
+                    : verdictError && pendingRegions.includes(region)
+                      ? verdictError
+                      : null
               }
             />
           ))}

@@ -1,8 +1,10 @@
 /**
  * The settings draft behind edit mode (?edit=<id>): start it, send each change, Save with If-Match, Cancel, and
- * the field errors, seller-change confirmations and 409 conflict that go with it.
+ * the field errors, seller-change confirmations and 409 conflict that go with it. Every change and Save carries
+ * the draft revision this tab last read, so a draft changed, saved or discarded in another tab is said so, never
+ * overwritten or stored unseen.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { api, ApiError, fieldErrors, unwrap } from "../../api/client";
@@ -26,13 +28,20 @@ export function useSettingsDraft(companyId: number) {
 
   const [errors, setErrors] = useState<Record<string, string>>({});
   const [confirmed, setConfirmed] = useState<Region[]>([]);
+  // Regions whose new token Amazon's test doubts, saved on purpose (confirmGrantVerdict).
+  const [verdictConfirmed, setVerdictConfirmed] = useState<Region[]>([]);
   const [conflict, setConflict] = useState<string | null>(null);
+  const [elsewhere, setElsewhere] = useState<Elsewhere | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // One draft's changes and its Save run one after another, each with the revision the one before returned.
+  const scope = { id: `draft:${editId ?? ""}` };
 
   const leaveEditMode = (message: string | null) => {
     setErrors({});
     setConfirmed([]);
+    setVerdictConfirmed([]);
     setConflict(null);
+    setElsewhere(null);
     setNotice(message);
     setParams({}, { replace: true });
     void queryClient.invalidateQueries({ queryKey: keys.settings(companyId) });
@@ -46,14 +55,24 @@ export function useSettingsDraft(companyId: number) {
     onSuccess: (started) => {
       queryClient.setQueryData(keys.draft(started.id), started);
       setNotice(null);
+      setElsewhere(null);
       setErrors({});
       setParams({ edit: started.id });
     },
   });
 
   const change = useMutation({
-    mutationFn: (changes: Changes) =>
-      unwrap(api.PATCH("/api/edits/{edit_id}", { params: { path: { edit_id: draft!.id } }, body: changes })),
+    scope,
+    mutationFn: async (changes: Changes) => {
+      const id = draft!.id;
+      const revision = await shownRevision(queryClient, id, draft!.revision);
+      return unwrap(
+        api.PATCH("/api/edits/{edit_id}", {
+          params: { path: { edit_id: id } },
+          body: { ...changes, revision },
+        }),
+      );
+    },
     onSuccess: (updated, changes) => {
       queryClient.setQueryData(keys.draft(updated.id), updated);
       setErrors((current) => {
@@ -65,6 +84,8 @@ export function useSettingsDraft(companyId: number) {
       });
     },
     onError: (error, changes) => {
+      const other = elsewhereOf(error);
+      if (other) return setElsewhere(other);
       const fields = fieldErrors(error);
       const named = Object.keys(fields).length
         ? fields
@@ -74,15 +95,20 @@ export function useSettingsDraft(companyId: number) {
   });
 
   const save = useMutation({
-    mutationFn: (current: Draft) =>
-      unwrap(
+    scope,
+    mutationFn: async (current: Draft) => {
+      const revision = await shownRevision(queryClient, current.id, current.revision);
+      return unwrap(
         api.POST("/api/edits/{edit_id}/save", {
           params: { path: { edit_id: current.id }, header: { "If-Match": `"${current.baseVersion}"` } },
           body: {
+            revision,
             confirmSellerChange: confirmed.filter((r) => current.pendingGrants.some((g) => g.region === r)),
+            ...confirmedVerdicts(current, verdictConfirmed),
           },
         }),
-      ),
+      );
+    },
     onSuccess: (saved) => {
       queryClient.setQueryData(keys.settings(companyId), saved);
       for (const key of [keys.allCompanies, keys.timeline, ["audit", companyId], keys.company(companyId)]) {
@@ -91,7 +117,9 @@ export function useSettingsDraft(companyId: number) {
       leaveEditMode(`Saved. The settings are now at version ${saved.version}.`);
     },
     onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) setConflict(error.message);
+      const other = elsewhereOf(error);
+      if (other) setElsewhere(other);
+      else if (error instanceof ApiError && error.status === 409) setConflict(error.message);
       else setErrors(fieldErrors(error));
     },
   });
@@ -114,6 +142,16 @@ export function useSettingsDraft(companyId: number) {
     leaveEditMode(null);
   };
 
+  /** After another tab's change: read the draft again (its fields start afresh); after its Save: leave edit mode. */
+  const reloadElsewhere = async () => {
+    change.reset();
+    save.reset();
+    if (elsewhere?.kind !== "changed" || !draft) return leaveEditMode(null);
+    setElsewhere(null);
+    setErrors({});
+    await queryClient.resetQueries({ queryKey: keys.draft(draft.id) });
+  };
+
   const dirty = Boolean(draft && (Object.keys(draft.changes).length > 0 || draft.pendingGrants.length > 0));
   return {
     editId,
@@ -125,11 +163,22 @@ export function useSettingsDraft(companyId: number) {
     pendingRegions: draft?.pendingGrants.map((g) => g.region) ?? [],
     /** Pending tokens of a different seller that the user has not confirmed yet: Save waits for them. */
     unconfirmed: draft?.pendingGrants.filter((g) => g.sellerChanged && !confirmed.includes(g.region)) ?? [],
+    /** Pending tokens Amazon's test doubts (wrong region or role, none of the marketplaces), not confirmed yet. */
+    unconfirmedVerdicts:
+      draft?.pendingGrants.filter(
+        (g) => g.verdict?.needsConfirmation && !verdictConfirmed.includes(g.region),
+      ) ?? [],
+    verdictConfirmed,
+    confirmVerdict: (region: Region, yes: boolean) =>
+      setVerdictConfirmed((list) => (yes ? [...list, region] : list.filter((r) => r !== region))),
     errors,
     confirmed,
     confirm: (region: Region, yes: boolean) =>
       setConfirmed((list) => (yes ? [...list, region] : list.filter((r) => r !== region))),
     conflict,
+    /** The draft was changed, saved or discarded in another tab or window (a 409 or 410 on a change or Save). */
+    elsewhere,
+    reloadElsewhere,
     notice,
     begin,
     change,
@@ -141,3 +190,36 @@ export function useSettingsDraft(companyId: number) {
 }
 
 export type SettingsDraft = ReturnType<typeof useSettingsDraft>;
+
+type Elsewhere = { kind: "changed" | "closed"; message: string };
+
+const CLOSED_ELSEWHERE: Record<string, string> = {
+  draft_saved: "This draft was saved in another tab or window: reload to see the settings as saved.",
+  draft_cancelled: "This draft was discarded in another tab or window: reload to see the stored settings.",
+};
+
+/** A refusal because of another tab or window: the draft moved on (409), or it was saved or discarded (410). */
+function elsewhereOf(error: unknown): Elsewhere | null {
+  if (!(error instanceof ApiError)) return null;
+  if (error.status === 409 && error.code === "draft_changed_elsewhere")
+    return { kind: "changed", message: error.message };
+  if (error.status === 410) return { kind: "closed", message: CLOSED_ELSEWHERE[error.code] ?? error.message };
+  return null;
+}
+
+/** The revision of the draft as this tab has it. A read under way (the one after Amazon's pop-up, say) is waited
+ * for first: the change or Save is made on the draft it brings. */
+async function shownRevision(queryClient: QueryClient, editId: string, fallback: number): Promise<number> {
+  const queryKey = keys.draft(editId);
+  if (queryClient.isFetching({ queryKey }) > 0)
+    await queryClient.refetchQueries({ queryKey }, { cancelRefetch: false });
+  return queryClient.getQueryData(draftQuery(editId).queryKey)?.revision ?? fallback;
+}
+
+/** Save's confirmGrantVerdict: the confirmed regions whose waiting token still needs it (left out when none). */
+function confirmedVerdicts(draft: Draft, regions: Region[]) {
+  const needed = regions.filter((r) =>
+    draft.pendingGrants.some((g) => g.region === r && g.verdict?.needsConfirmation),
+  );
+  return needed.length ? { confirmGrantVerdict: needed } : {};
+}

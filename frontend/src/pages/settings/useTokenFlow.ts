@@ -29,6 +29,8 @@ function isTokenMessage(data: unknown): data is TokenMessage {
 export function useTokenFlow(editId: string | null, beforeLeaving: () => void) {
   const queryClient = useQueryClient();
   const [blocked, setBlocked] = useState<Region | null>(null);
+  // The country chosen for the blocked pop-up's region, for the same-tab flow.
+  const blockedMarketplace = useRef<string | undefined>(undefined);
   const [error, setError] = useState<{ region: Region; message: string } | null>(null);
   const [starting, setStarting] = useState<Region | null>(null);
   const editIdRef = useRef(editId);
@@ -36,10 +38,12 @@ export function useTokenFlow(editId: string | null, beforeLeaving: () => void) {
     editIdRef.current = editId;
   }, [editId]);
 
-  const authorize = useCallback(async (id: string, region: Region) => {
+  /** `marketplaceId`: the country whose Central site Amazon's consent opens on (the server's choice if left out). */
+  const authorize = useCallback(async (id: string, region: Region, marketplaceId?: string) => {
     return unwrap(
       api.POST("/api/edits/{edit_id}/regions/{region}/authorize", {
         params: { path: { edit_id: id, region } },
+        body: marketplaceId ? { marketplaceId } : {},
       }),
     );
   }, []);
@@ -50,17 +54,18 @@ export function useTokenFlow(editId: string | null, beforeLeaving: () => void) {
   );
 
   /** Must run inside the click handler: window.open is only allowed synchronously on a user action. */
-  const start = (region: Region) => {
+  const start = (region: Region, marketplaceId?: string) => {
     if (!editId) return;
     setError(null);
     setBlocked(null);
     const popup = window.open("about:blank", "amazon-consent", "popup,width=720,height=760");
     if (!popup) {
+      blockedMarketplace.current = marketplaceId;
       setBlocked(region);
       return;
     }
     setStarting(region);
-    authorize(editId, region)
+    authorize(editId, region, marketplaceId)
       .then((started) => {
         popup.location.href = started.consentUrl;
         void refetchDraft(editId);
@@ -77,7 +82,7 @@ export function useTokenFlow(editId: string | null, beforeLeaving: () => void) {
     if (!editId || !blocked) return;
     setStarting(blocked);
     try {
-      const started = await authorize(editId, blocked);
+      const started = await authorize(editId, blocked, blockedMarketplace.current);
       beforeLeaving();
       leaveTo(started.consentUrl);
     } catch (cause) {

@@ -1,0 +1,74 @@
+/** The filter bar above the tree: the server's counts of what needs action, each a toggle, and a region choice. */
+import { useQuery } from "@tanstack/react-query";
+import { REGIONS, statusCountsQuery, type Region } from "../../api/queries";
+import { ErrorBox, Loading } from "../../components/QueryState";
+import { SWEEP_FILTERS, countOf, isFiltered, type Sweep } from "./sweep";
+
+export function NeedsActionBar({ sweep, onChange }: { sweep: Sweep; onChange: (next: Sweep) => void }) {
+  const counts = useQuery(statusCountsQuery(sweep.region));
+  return (
+    <section className="panel sweep-bar" aria-labelledby="sweep-title">
+      <div className="panel-head">
+        <h2 id="sweep-title">Connections that need action</h2>
+        <div className="search">
+          <label htmlFor="sweep-region">Region</label>
+          <select
+            id="sweep-region"
+            value={sweep.region ?? ""}
+            onChange={(e) =>
+              onChange({ ...sweep, region: (e.target.value || undefined) as Region | undefined })
+            }
+          >
+            <option value="">All regions</option>
+            {REGIONS.map((r) => (
+              <option key={r} value={r}>
+                {r}
+              </option>
+            ))}
+          </select>
+        </div>
+      </div>
+      {counts.isPending ? (
+        <Loading what="the connection counts" />
+      ) : counts.isError ? (
+        <ErrorBox
+          title="The connection counts could not be loaded."
+          error={counts.error}
+          onRetry={() => void counts.refetch()}
+        />
+      ) : (
+        <div
+          className="sweep-filters"
+          role="group"
+          aria-label="Show only the companies with connections that"
+        >
+          {SWEEP_FILTERS.map((filter) => {
+            const count = countOf(filter, counts.data);
+            const pressed = sweep.key === filter.key;
+            return (
+              <button
+                key={filter.key}
+                type="button"
+                className={`sweep-filter${count === 0 ? " zero" : ""}${filter.key === "needs-action" ? " all" : ""}`}
+                aria-pressed={pressed}
+                // Nothing to show at zero; a filter that is on (from a link) can still be switched off.
+                disabled={count === 0 && !pressed}
+                onClick={() => onChange({ ...sweep, key: pressed ? undefined : filter.key })}
+              >
+                {filter.label(count)}
+              </button>
+            );
+          })}
+          {isFiltered(sweep) && (
+            <button type="button" className="link-button" onClick={() => onChange({})}>
+              Clear filters and show the tree
+            </button>
+          )}
+        </div>
+      )}
+      <p className="hint sweep-scope">
+        Connections of the companies you may see, in {sweep.region ?? "every region"}.
+      </p>
+    </section>
+  );
+}
