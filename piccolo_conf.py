@@ -1,18 +1,8 @@
-"""Piccolo's configuration: the database engine chosen from config, and every domain's Piccolo app."""
+"""Piccolo's configuration for the `piccolo` command run in this folder (migrations): the package's own one.
 
-from piccolo.conf.apps import AppRegistry
+Everything else (erp-settings, the web app, workers, tests) finds `app.piccolo_conf` wherever it runs from.
+"""
 
-from app.config import get_settings
-from app.lib.database import build_engine
+from app.piccolo_conf import APP_REGISTRY, DB
 
-DB = build_engine(get_settings())
-
-APP_REGISTRY = AppRegistry(
-    apps=[
-        "app.companies.piccolo_app",
-        "app.accounts.piccolo_app",
-        "app.amazon.piccolo_app",
-        "app.editing.piccolo_app",
-        "app.audit.piccolo_app",
-    ]
-)
+__all__ = ["APP_REGISTRY", "DB"]

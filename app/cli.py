@@ -1,4 +1,4 @@
-"""erp-settings: the command line (serve, migrate, seed-demo, create-user, rotate-keys)."""
+"""erp-settings: the command line (serve, worker, migrate, check-config, seed-demo, create-user, rotate-keys, …)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import secrets
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from piccolo.apps.migrations.commands.forwards import run_forwards
 from rich.progress import Progress
@@ -232,28 +232,125 @@ def openapi_document() -> str:
     return msgspec.json.format(msgspec.json.encode(schema), indent=2).decode() + "\n"
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="erp-settings", description=__doc__)
-    commands = parser.add_subparsers(dest="command", required=True)
-    commands.add_parser("serve", help="run the web server")
-    commands.add_parser("migrate", help="apply pending database migrations")
-    commands.add_parser("seed-demo", help="create the demo companies and users, and print the logins")
-    commands.add_parser("worker", help="run a background worker (jobs and crons)")
-    commands.add_parser("stop-redis", help="stop the embedded Redis under var/ (make run does this on exit)")
-    checks = commands.add_parser("check-connections", help="ask for a connection check of every connection")
+ENVIRONMENT = """configuration comes from environment variables (README, "Configuration"): DATABASE_URL (else
+SQLite under VAR_DIR), REDIS_URL (else an embedded Redis), AMAZON_MODE, SECRET_KEYS, PUBLIC_URL, HOST, PORT, …;
+`erp-settings check-config` shows what they add up to."""
+
+
+def _command(commands: Any, name: str, summary: str, description: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = commands.add_parser(
+        name,
+        help=summary,
+        description=f"{summary[0].upper()}{summary[1:]}. {description}",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The command line: every subcommand and option with its help."""
+    parser = argparse.ArgumentParser(
+        prog="erp-settings",
+        description="The Amazon settings module of a multi-company ERP: its web server, workers and maintenance.",
+        epilog=ENVIRONMENT,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    _command(
+        commands,
+        "serve",
+        "run the web server",
+        "The API, the OAuth pages and the built page (FRONTEND_DIST) on HOST:PORT; with AMAZON_MODE=simulator the "
+        "Amazon simulator too. Starts the embedded Redis when REDIS_URL is not set.",
+    )
+    _command(
+        commands,
+        "worker",
+        "run a background worker (jobs and crons)",
+        "Connection checks, bulk tests, order imports, reminders and idle drafts; stays up through Redis outages. "
+        "Run as many as you need beside the web servers, on the same DATABASE_URL and REDIS_URL.",
+    )
+    _command(
+        commands,
+        "migrate",
+        "apply pending database migrations",
+        "Every domain's Piccolo migrations, in order; safe to run again. Run it before starting a new version.",
+    )
+    _command(
+        commands,
+        "check-config",
+        "say what this environment would use, and whether it answers",
+        "The database, Redis, the Amazon mode, the keys, mail and the URLs, each asked (3 s at most) without "
+        "printing a secret. Exits 1 when something needed does not answer.",
+    )
+    _command(
+        commands,
+        "seed-demo",
+        "create the demo companies and users, and print the logins",
+        "US-01 with unified CA-01 and MX-01, UK-01 with DE-01, JP-01; users admin, support and viewer with generated "
+        "passwords kept in VAR_DIR/demo-logins.txt. Idempotent.",
+    )
+    checks = _command(
+        commands,
+        "check-connections",
+        "ask for a connection check of every connection",
+        "Queues one check_connection job per connected owner and region and says what really happened (queued, "
+        "already queued, already running).",
+    )
     checks.add_argument("--wait", action="store_true", help="follow the checks and print each verdict")
     checks.add_argument(
-        "--wait-seconds", type=float, default=600.0, help="with --wait: give up after this long (default 600)"
+        "--wait-seconds",
+        type=float,
+        default=600.0,
+        metavar="SECONDS",
+        help="with --wait: give up after this long and exit 1 (default 600)",
     )
-    commands.add_parser("rotate-keys", help="re-encrypt every stored secret under the first key of SECRET_KEYS")
-    commands.add_parser(
-        "openapi", help="print the HTTP API's OpenAPI document (the frontend client is generated from it)"
+    _command(
+        commands,
+        "rotate-keys",
+        "re-encrypt every stored secret under the first key of SECRET_KEYS",
+        "Put the new key first in SECRET_KEYS (keep the old ones after it), run this, then drop the old keys. "
+        "Resumable: stop it and run it again.",
     )
-    user = commands.add_parser("create-user", help="create a user")
-    user.add_argument("username")
-    user.add_argument("--role", choices=["admin", "support", "viewer"], required=True)
-    user.add_argument("--companies", default="", help="comma-separated company codes the user is limited to")
+    _command(
+        commands,
+        "create-user",
+        "create a user",
+        "A user who signs in to the page, with a role and optionally limited to some companies and their descendants.",
+    )
+    user = commands.choices["create-user"]
+    user.add_argument("username", help="the name to sign in with")
+    user.add_argument(
+        "--role",
+        choices=["admin", "support", "viewer"],
+        required=True,
+        help="admin: everything; support: view, connection tests, audit; viewer: view",
+    )
+    user.add_argument(
+        "--companies",
+        default="",
+        metavar="CODES",
+        help="comma-separated company codes the user is limited to (with their descendants); all when left out",
+    )
     user.add_argument("--password", help="read from the terminal (or stdin) when left out")
+    _command(
+        commands,
+        "stop-redis",
+        "stop the embedded Redis under VAR_DIR",
+        "make run does this on exit; nothing to do with REDIS_URL.",
+    )
+    _command(
+        commands,
+        "openapi",
+        "print the HTTP API's OpenAPI document",
+        "The frontend's client is generated from it (make api-client).",
+    )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = build_parser()
     args = parser.parse_args(argv)
 
     if args.command == "serve":
@@ -276,6 +373,13 @@ def main(argv: list[str] | None = None) -> None:
         status = asyncio.run(check_connections(args.wait, args.wait_seconds))
         if status:
             raise SystemExit(status)
+    elif args.command == "check-config":
+        from app.check_config import check, render
+
+        lines = asyncio.run(check(get_settings()))
+        sys.stdout.write(render(lines))
+        if any(line.answers is False for line in lines):
+            raise SystemExit(1)
     elif args.command == "rotate-keys":
         asyncio.run(rotate())
     elif args.command == "openapi":
