@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 SOURCES := app tests piccolo_conf.py
 NPM_STAMP := frontend/node_modules/.installed-$(shell cksum < frontend/package-lock.json | cut -d' ' -f1)
 
-.PHONY: install frontend-install frontend api-client run migrate seed lint format test test-e2e bench clean
+.PHONY: install frontend-install frontend api-client run migrate seed lint format test test-e2e bench image image-test clean
 
 $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -69,8 +69,22 @@ test: lint frontend
 test-e2e: install frontend
 	$(VENV)/bin/pytest tests/e2e
 
-bench: install
+# The benchmarks, with what their side-by-side comparisons need (python-amazon-sp-api: the bench extra).
+$(VENV)/.bench-$(shell cat pyproject.toml | cksum | cut -d' ' -f1): $(STAMP)
+	$(PY) -m pip install -q -e '.[dev,bench]'
+	@rm -f $(VENV)/.bench-*
+	@touch $@
+
+bench: $(VENV)/.bench-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 	$(PY) -m tests.benchmarks.run
+
+# The container image erp-settings:<version> (and :latest), on a Debian base made here (.ci/image.sh).
+image: install frontend
+	bash .ci/image.sh build
+
+# The image's entrypoint in a chroot against a real PostgreSQL (DATABASE_URL, else .ci/postgres.sh) and Redis.
+image-test: install
+	bash .ci/image-smoke.sh
 
 clean:
 	rm -rf var/*.sqlite3* .pytest_cache .mypy_cache .ruff_cache

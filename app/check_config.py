@@ -137,10 +137,22 @@ def _web(settings: Settings) -> list[Line]:
         Line("Web server", f"listens on {settings.host}:{settings.port}; public URL {settings.public_url}"),
         Line("Proxies", f"trusted: {settings.trusted_proxies or 'none (X-Forwarded-For is ignored)'}"),
         Line("Mail", f"SMTP {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host else "the outbox only"),
+        Line("Logs", f"{settings.log_format} lines from {settings.log_level} up, on standard error"),
+        Line("Metrics", _metrics(settings)),
     ]
     if settings.amazon_mode == "production" and not settings.public_url.startswith("https://"):
         lines.append(Line("Public URL", settings.public_url, False, "production needs an https PUBLIC_URL"))
     return lines
+
+
+def _metrics(settings: Settings) -> str:
+    web = "web: GET /metrics with the bearer token METRICS_TOKEN" if settings.metrics_token else "web: none"
+    worker = (
+        f"worker: http://{settings.metrics_host}:{settings.metrics_port}/metrics"
+        if settings.metrics_port is not None
+        else "worker: none (METRICS_PORT)"
+    )
+    return f"{web}; {worker}"
 
 
 async def check(settings: Settings) -> list[Line]:

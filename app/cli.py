@@ -183,10 +183,8 @@ async def _follow_checks(services: Services, checks: list[QueuedCheck], wait_sec
 
 def worker() -> None:
     """An arq worker (with the crons) on REDIS_URL or the embedded Redis under var/; it outlives Redis outages."""
-    from app.lib.logs import configure_logging
     from app.worker import run
 
-    configure_logging(get_settings().log_level)
     run()
 
 
@@ -216,7 +214,10 @@ def serve() -> None:
         factory=True,
         host=settings.host,
         port=settings.port,
-        log_level="info",
+        # uvicorn's lines go through the process's own logging (one format, request IDs, redaction): no config
+        # of its own. Its level follows LOG_LEVEL.
+        log_config=None,
+        log_level=settings.log_level.lower(),
         proxy_headers=bool(proxies),
         forwarded_allow_ips=proxies,
     )
@@ -352,6 +353,11 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> None:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.command != "openapi":  # its output is the document alone
+        from app.lib.logs import configure_logging
+
+        settings = get_settings()
+        configure_logging(settings.log_level, settings.log_format)
 
     if args.command == "serve":
         serve()

@@ -54,11 +54,21 @@ class Settings(msgspec.Struct, frozen=True, kw_only=True):
     smtp_port: int = 25
     mail_from: str = "erp-settings@localhost"
     log_level: str = "INFO"
+    # "text" (readable, the default) or "json" (one JSON object per line, for a log collector).
+    log_format: Literal["text", "json"] = "text"
+    # GET /metrics on the web server's own port answers only with `Authorization: Bearer <METRICS_TOKEN>`; unset, it
+    # is a 404. A worker serves its metrics on METRICS_PORT (unset: none) at METRICS_HOST, a port of its own.
+    metrics_token: str | None = None
+    metrics_port: int | None = None
+    metrics_host: str = "127.0.0.1"
     debug: bool = False
 
     def __repr__(self) -> str:
         # Keys must never reach a log or a traceback through the settings' repr.
-        shown = {f: ("***" if f == "secret_keys" and v else v) for f, v in msgspec.structs.asdict(self).items()}
+        shown = {
+            f: ("***" if f in ("secret_keys", "metrics_token") and v else v)
+            for f, v in msgspec.structs.asdict(self).items()
+        }
         return f"Settings({', '.join(f'{k}={v!r}' for k, v in shown.items())})"
 
     @property
@@ -138,6 +148,10 @@ _ENV_NAMES = {
     "smtp_port": "SMTP_PORT",
     "mail_from": "MAIL_FROM",
     "log_level": "LOG_LEVEL",
+    "log_format": "LOG_FORMAT",
+    "metrics_token": "METRICS_TOKEN",
+    "metrics_port": "METRICS_PORT",
+    "metrics_host": "METRICS_HOST",
     "debug": "DEBUG",
 }
 

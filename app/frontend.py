@@ -13,8 +13,9 @@ from litestar.static_files import create_static_files_router
 
 from app.lib.errors import NotFound
 
-# Paths the server owns: an unknown one there is a real 404, never the page.
-_SERVER_PREFIXES = ("api/", "oauth/", "_sim/", "schema", "health", "ready")
+# Paths the server owns: an unknown one there is a real 404, never the page. "schema" also keeps the build's
+# schema.html (the API documentation, answered at /schema by app/lib/api_docs.py) from being served by name.
+_SERVER_PREFIXES = ("api/", "oauth/", "_sim/", "schema", "health", "ready", "metrics")
 
 
 def frontend_routes(dist: Path) -> list[Any]:

@@ -17,7 +17,6 @@ from litestar.di import NamedDependency, Provide
 from litestar.middleware.base import DefineMiddleware
 from litestar.openapi import OpenAPIConfig
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.openapi.plugins import SwaggerRenderPlugin
 from litestar.openapi.spec import Components, SecurityScheme
 from piccolo.engine import engine_finder
 from piccolo.querystring import QueryString
@@ -36,12 +35,15 @@ from app.companies.controller import CompanyController
 from app.config import Settings, get_settings, is_loopback_host
 from app.editing.controller import EditController
 from app.frontend import frontend_routes
+from app.lib.api_docs import BuiltSwaggerUI
 from app.lib.clock import Clock
 from app.lib.deps import provide_services
 from app.lib.http import EXCEPTION_HANDLERS, RETRY_AFTER_OUTAGE_SECONDS, AppRequest
-from app.lib.logs import configure_logging
+from app.lib.logs import RequestIds, logging_config, redact_request_lines
+from app.lib.metrics import RequestMetrics
 from app.lib.safety import RequestSafetyMiddleware, origin_of, security_headers
 from app.lib.wire import ErrorBody, Struct
+from app.metrics_endpoint import METRICS_PATH, metrics_routes
 from app.services import Services, running_services
 
 READY_TIMEOUT_SECONDS = 2.0
@@ -117,8 +119,7 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             app.state.services = services
             yield
 
-    configure_logging(config.log_level)
-    return Litestar(
+    app = Litestar(
         route_handlers=[
             health,
             ready,
@@ -134,6 +135,7 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             UserController,
             OAuthPagesController,
             *simulator_mount(config),
+            *metrics_routes(config),
             *frontend_routes(Path(config.frontend_dist)),
         ],
         dependencies={"services": Provide(provide_services, sync_to_thread=False)},
@@ -177,7 +179,12 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
                 }
             ),
             path="/schema",
-            render_plugins=[SwaggerRenderPlugin()],
+            render_plugins=[BuiltSwaggerUI(Path(config.frontend_dist))],
         ),
+        logging_config=logging_config(config.log_level, config.log_format),
         debug=config.debug,
     )
+    redact_request_lines()
+    # Outermost: every answer (a route's, a 404, an error's) carries its request ID, and so does every log line.
+    app.asgi_handler = RequestIds(RequestMetrics(app.asgi_handler, skip_paths=frozenset({METRICS_PATH})))
+    return app

@@ -20,6 +20,8 @@ from redis import exceptions as redis_errors
 
 from app.amazon import jobs
 from app.config import Settings, get_settings
+from app.lib.logs import JOB_ID, JOB_TRY
+from app.lib.metrics import JOB_DURATION, JOBS, serve_on_own_port
 from app.lib.queue import arq_pool, deserialize, redis_settings, serialize
 from app.lib.redis import embedded_server
 from app.services import running_services
@@ -69,18 +71,38 @@ def _transient_failures_retried(coroutine: Job, timeout: float) -> WorkerCorouti
     Redis is back in time to record it): both are transient, so the job is tried again while it has tries left.
     """
 
+    name = coroutine.__name__
+
     @functools.wraps(coroutine)
     async def run(ctx: dict[Any, Any], *args: Any, **kwargs: Any) -> Any:
+        # Every line this try logs names its job and try (arq's own lines name the job too, see run_job).
+        JOB_ID.set(ctx.get("job_id"))
+        JOB_TRY.set(ctx.get("job_try"))
         deadline = asyncio.timeout(timeout)
+        started = time.monotonic()
+        outcome = "failed"
         try:
             async with deadline:
-                return await coroutine(ctx, *args, **kwargs)
+                result = await coroutine(ctx, *args, **kwargs)
+            outcome = "succeeded"
+            return result
+        except Retry:
+            outcome = "retry"
+            raise
         except TimeoutError:
             if not deadline.expired():
                 raise
-            log.warning("%s took longer than %.0f s: stopped, to be tried again", coroutine.__name__, timeout)
+            outcome = "overran"
+            log.warning("%s took longer than %.0f s: stopped, to be tried again", name, timeout)
         except REDIS_AWAY as away:
-            log.warning("%s: Redis went away (%s): to be tried again", coroutine.__name__, type(away).__name__)
+            outcome = "redis_away"
+            log.warning("%s: Redis went away (%s): to be tried again", name, type(away).__name__)
+        except asyncio.CancelledError:
+            outcome = "cancelled"  # the worker is stopping (or arq's own timeout): arq tries it again
+            raise
+        finally:
+            JOBS.labels(function=name, outcome=outcome).inc()
+            JOB_DURATION.labels(function=name).observe(time.monotonic() - started)
         raise Retry(defer=OVERRUN_RETRY_SECONDS * random.uniform(0.8, 1.2))  # noqa: S311 (jitter)
 
     return run
@@ -112,7 +134,12 @@ def _cron(coroutine: Job, **schedule: Any) -> CronJob:
 async def startup(ctx: dict[str, Any]) -> None:
     stack = AsyncExitStack()
     ctx["stack"] = stack
-    ctx["services"] = await stack.enter_async_context(running_services(get_settings()))
+    settings = get_settings()
+    if settings.metrics_port is not None:
+        server, _ = serve_on_own_port(settings.metrics_port, settings.metrics_host)
+        stack.callback(server.server_close)
+        stack.callback(server.shutdown)
+    ctx["services"] = await stack.enter_async_context(running_services(settings))
     log.info("worker ready: services started, taking jobs")
 
 
@@ -197,6 +224,7 @@ class ResilientWorker(Worker):
                 raise
 
     async def run_job(self, job_id: str, score: int) -> None:
+        JOB_ID.set(job_id)  # this task's lines, arq's own included, name the job
         try:
             await super().run_job(job_id, score)
         except REDIS_AWAY as away:
@@ -254,5 +282,8 @@ def check_token_lock_fits(settings: Settings) -> None:
 def run() -> None:
     """`erp-settings worker`: WorkerSettings on REDIS_URL or the embedded Redis, until stopped (SIGINT, SIGTERM)."""
     check_token_lock_fits(get_settings())
+    for name in TIMEOUTS:  # each job's series from the start, at 0, so a rate() sees its first try
+        for outcome in ("succeeded", "failed"):
+            JOBS.labels(function=name, outcome=outcome)
     worker = ResilientWorker(**get_kwargs(WorkerSettings), redis_pool=arq_pool(worker_redis_url()))  # type: ignore[arg-type]
     worker.run()

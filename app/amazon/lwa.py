@@ -11,6 +11,7 @@ import msgspec
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.retry import Backoff, with_backoff
 from app.lib.errors import AmazonRefused, AmazonTimeout, AmazonUnavailable, AuthorizationCodeRefused
+from app.lib.metrics import LWA_REQUESTS
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +55,20 @@ _MESSAGES = {
 }
 
 
+# LWA's error codes (FACTS §3) are counted by name; anything else Amazon might send, as other_error.
+_COUNTED_ERRORS = frozenset(
+    {
+        "invalid_grant",
+        "invalid_client",
+        "unauthorized_client",
+        "invalid_request",
+        "unsupported_grant_type",
+        "invalid_scope",
+        "access_denied",
+    }
+)
+
+
 class LwaClient:
     """Talks to the LWA token endpoint over one pooled httpx client."""
 
@@ -72,6 +87,21 @@ class LwaClient:
         return await with_backoff(lambda: self._post(client, form, "refresh_token"), self.backoff, "LWA refresh")
 
     async def _post(self, client: ClientCredentials, form: dict[str, str], grant: str) -> TokenGrant:
+        """One request to the token endpoint, counted by its outcome (erp_lwa_requests)."""
+        try:
+            answer = await self._post_once(client, form, grant)
+        except AmazonRefused as refused:
+            outcome = refused.lwa_error if refused.lwa_error in _COUNTED_ERRORS else "other_error"
+            LWA_REQUESTS.labels(grant=grant, outcome=outcome).inc()
+            raise
+        except AmazonUnavailable as away:
+            outcome = "malformed" if away.code == "amazon_malformed" else "unavailable"
+            LWA_REQUESTS.labels(grant=grant, outcome=outcome).inc()
+            raise
+        LWA_REQUESTS.labels(grant=grant, outcome="ok").inc()
+        return answer
+
+    async def _post_once(self, client: ClientCredentials, form: dict[str, str], grant: str) -> TokenGrant:
         body = {**form, "client_id": client.client_id, "client_secret": client.client_secret}
         try:
             response = await self.http.post(

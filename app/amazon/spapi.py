@@ -16,6 +16,7 @@ from app.amazon.regions import Region
 from app.amazon.retry import Backoff, with_backoff
 from app.amazon.throttle import QuotaWaitTooLong, SharedThrottle
 from app.lib.errors import AmazonTimeout, AmazonUnavailable, SpApiDenied
+from app.lib.metrics import SPAPI_CALLS
 
 T = TypeVar("T")
 USER_AGENT = f"ERPSettings/0.1 (Language=Python/{platform.python_version()})"
@@ -195,7 +196,7 @@ class SpApiClient:
                     await self.throttle.acquire(partner.app_id, partner.selling_partner_id, operation, max_wait)
                 except QuotaWaitTooLong as later:
                     return later  # waiting longer is the caller's decision, not a failure to retry here
-            return await self._once(url, params, headers)
+            return await self._once(url, params, headers, operation)
 
         # Refusals come back as values, so the backoff (which retries what is raised) never repeats them.
         outcome = await with_backoff(attempt, self.backoff, f"SP-API {operation}")
@@ -203,13 +204,18 @@ class SpApiClient:
             raise outcome
         return outcome
 
-    async def _once(self, url: str, params: dict[str, str], headers: dict[str, str]) -> dict[str, Any] | SpApiRejected:
+    async def _once(
+        self, url: str, params: dict[str, str], headers: dict[str, str], operation: str
+    ) -> dict[str, Any] | SpApiRejected:
         try:
             response = await self.http.get(url, params=params, headers=headers)
         except httpx.TimeoutException:
+            SPAPI_CALLS.labels(operation=operation, status="timeout").inc()
             raise AmazonTimeout("The Selling Partner API did not answer in time.") from None
         except httpx.TransportError as exc:
+            SPAPI_CALLS.labels(operation=operation, status="unreachable").inc()
             raise AmazonUnavailable(f"The Selling Partner API could not be reached ({type(exc).__name__}).") from None
+        SPAPI_CALLS.labels(operation=operation, status=str(response.status_code)).inc()
         if response.status_code == 429 or response.status_code >= 500:
             kind = "throttled the request" if response.status_code == 429 else f"failed (HTTP {response.status_code})"
             raise AmazonUnavailable(

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import redis.asyncio as aioredis
 
 from app.lib.errors import AmazonUnavailable
+from app.lib.metrics import THROTTLE_GAVE_UP, THROTTLE_WAIT
 from app.lib.ratelimit import REDIS_DOWN
 
 log = logging.getLogger(__name__)
@@ -142,8 +143,10 @@ class SharedThrottle:
         while True:
             wait = await self._ask(key, quota, take=True)
             if wait <= 0:
+                THROTTLE_WAIT.labels(operation=operation).observe(waited)
                 return
             if waited + wait > patience:
+                THROTTLE_GAVE_UP.labels(operation=operation).inc()
                 raise QuotaWaitTooLong(
                     f"{operation} is rate limited for this selling partner; next slot in {wait:.0f} s.",
                     retry_after=wait,

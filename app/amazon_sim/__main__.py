@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 
 import uvicorn
 
 from app.amazon_sim.app import create_simulator_app, warn_if_reachable_from_other_machines
 from app.config import is_loopback_host
-from app.lib.logs import redact_request_lines
+from app.lib.logs import configure_logging
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -22,15 +22,16 @@ def main(argv: list[str] | None = None) -> None:
         help="the ERP's public base URL: the default apps' redirect and Log-in URIs point there",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    redact_request_lines()
+    configure_logging("INFO", "json" if os.environ.get("LOG_FORMAT") == "json" else "text")
     warn_if_reachable_from_other_machines(
         f"ON {args.host}:{args.port}, WHICH OTHER MACHINES CAN REACH",
         "listen on this machine only (--host 127.0.0.1)",
         reachable=not is_loopback_host(args.host),
     )
     # The simulator logs requests itself (without their queries); uvicorn's access log would repeat each one.
-    uvicorn.run(create_simulator_app(args.public_url), host=args.host, port=args.port, access_log=False)
+    uvicorn.run(
+        create_simulator_app(args.public_url), host=args.host, port=args.port, access_log=False, log_config=None
+    )
 
 
 if __name__ == "__main__":

@@ -54,6 +54,7 @@ async def test_schemathesis_finds_no_failure(
         "FUZZ_PASSWORD": PASSWORD,
         "SCHEMATHESIS_HOOKS": "tests.fuzz_hooks",
         "PYTHONPATH": PROJECT_ROOT,
+        "LOG_LEVEL": "INFO",  # its access lines, read below
     }
     # The server's log goes to a file: a pipe nobody reads would fill up and stall the server.
     server_log = tmp_path / "server.log"
