@@ -49,6 +49,7 @@ lint: install frontend-install
 	$(VENV)/bin/ruff check $(SOURCES)
 	$(VENV)/bin/ruff format --check $(SOURCES)
 	$(VENV)/bin/mypy
+	$(PY) -m app.lib.i18n check
 	@# The generated client must match the server's schema: `make api-client` after changing the API.
 	$(PY) -m app.cli openapi | diff -q - frontend/openapi.json >/dev/null \
 		|| { echo "frontend/openapi.json is stale: run make api-client"; exit 1; }

@@ -25,6 +25,8 @@ from app.accounts.auth import SESSION_COOKIE, SessionAuthMiddleware
 from app.accounts.controller import AuthController
 from app.accounts.users_controller import UserController
 from app.amazon.bulk_controller import BulkTestController
+from app.amazon.consent_link_pages import ConsentLinkPagesController
+from app.amazon.consent_links_controller import ConsentLinkController
 from app.amazon.controller import AmazonSettingsController
 from app.amazon.credentials_controller import AppCredentialsController
 from app.amazon.oauth_pages import OAuthPagesController
@@ -128,12 +130,14 @@ def create_app(config: Settings | None = None, clock: Clock | None = None) -> Li
             AmazonSettingsController,
             BulkTestController,
             EditController,
+            ConsentLinkController,
             AuditController,
             AppCredentialsController,
             NotificationController,
             OutboxController,
             UserController,
             OAuthPagesController,
+            ConsentLinkPagesController,
             *simulator_mount(config),
             *metrics_routes(config),
             *frontend_routes(Path(config.frontend_dist)),

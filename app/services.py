@@ -16,6 +16,8 @@ from app.accounts.service import AccountService
 from app.amazon.bulk import BulkTests
 from app.amazon.checks import ConnectionChecker
 from app.amazon.connections import ConnectionService
+from app.amazon.consent_link_holder import ConsentLinkHolders
+from app.amazon.consent_links import ConsentLinkService
 from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.health import ConnectionHealth
@@ -68,6 +70,8 @@ class Services:
     app_credentials: AppCredentialsService
     credential_edits: CredentialsEditService
     oauth: OAuthService
+    consent_links: ConsentLinkService
+    consent_link_holders: ConsentLinkHolders
     login_uri: LoginUriService
     checker: ConnectionChecker
     health: ConnectionHealth
@@ -163,7 +167,8 @@ def build_services(
     spapi = SpApiClient(
         http, endpoints, backoff, SharedThrottle(redis.client, sandbox=config.amazon_environment == "sandbox")
     )
-    notifications = NotificationService(clock, Mailer(clock, config.smtp_host, config.smtp_port, config.mail_from))
+    mailer = Mailer(clock, config.smtp_host, config.smtp_port, config.mail_from)
+    notifications = NotificationService(clock, mailer)
     reminders = ReminderService(clock, hierarchy, notifications)
     app_credentials = AppCredentialsService(clock, keyring)
     credential_edits = CredentialsEditService(
@@ -201,6 +206,12 @@ def build_services(
         config.amazon_environment,
         spapi=spapi,
     )
+    consent_links = ConsentLinkService(clock, config.public_url, edits, oauth, limiter, audit, mailer)
+    login_uri = LoginUriService(
+        clock, endpoints, app_credentials, oauth, edits, hierarchy, amazon_settings, config.amazon_environment
+    )
+    consent_link_holders = ConsentLinkHolders(clock, edits, oauth, login_uri, amazon_settings, hierarchy, notifications)
+    oauth.link_grants = consent_link_holders
     health = ConnectionHealth(clock, hierarchy, amazon_settings, notifications)
     checker = ConnectionChecker(
         clock,
@@ -249,9 +260,9 @@ def build_services(
         app_credentials=app_credentials,
         credential_edits=credential_edits,
         oauth=oauth,
-        login_uri=LoginUriService(
-            clock, endpoints, app_credentials, oauth, edits, hierarchy, amazon_settings, config.amazon_environment
-        ),
+        consent_links=consent_links,
+        consent_link_holders=consent_link_holders,
+        login_uri=login_uri,
         checker=checker,
         health=health,
         bulk_tests=BulkTests(clock, connections, checker, queue, audit),

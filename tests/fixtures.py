@@ -31,6 +31,7 @@ TABLES = (
     "notification",
     "outbox_message",
     "order_sync",
+    "consent_link",
     "oauth_flow",
     "credentials_edit",
     "integration_credentials",

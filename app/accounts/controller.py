@@ -1,16 +1,16 @@
-"""HTTP surface of sign-in: login, logout, me."""
+"""HTTP surface of sign-in: login, logout, me, and the language the user chose."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, Response, get, post
+from litestar import Controller, Request, Response, get, post, put
 from litestar.datastructures import Cookie
 from litestar.di import NamedDependency
 from litestar.params import JSONBody
 
 from app.accounts.auth import SESSION_COOKIE, SIGNED_IN
-from app.accounts.schemas import ActiveSession, CurrentUser, LoginRequest, SignedIn
+from app.accounts.schemas import ActiveSession, CurrentUser, LanguageChoice, LoginRequest, SignedIn
 from app.lib.http import error_responses
 from app.services import Services
 
@@ -58,3 +58,13 @@ class AuthController(Controller):
     async def me(self, request: Request[CurrentUser, ActiveSession, Any]) -> SignedIn:
         """The signed-in user and the session's CSRF token (for a page that was reloaded)."""
         return SignedIn(user=request.auth.user, csrf_token=request.auth.csrf_token)
+
+    @put("/me/language", operation_id="chooseLanguage", security=SIGNED_IN, responses=error_responses(415))
+    async def choose_language(
+        self,
+        services: NamedDependency[Services],
+        request: Request[CurrentUser, ActiveSession, Any],
+        data: JSONBody[LanguageChoice],
+    ) -> CurrentUser:
+        """Store the page language the signed-in user chose (en, de or fr) for all their sessions."""
+        return await services.accounts.choose_language(request.user, data.language)

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from app.lib.i18n import Language
 from app.lib.wire import SINGLE_LINE_PATTERN, InputStruct, Struct
 
 Role = Literal["admin", "support", "viewer"]
@@ -19,13 +20,24 @@ class LoginRequest(InputStruct):
 
 
 class CurrentUser(Struct):
-    """The signed-in user; `companyScope` lists the companies (with descendants) they are limited to, or null."""
+    """The signed-in user; `companyScope` lists the companies (with descendants) they are limited to, or null.
+
+    `language` is the page language the user chose, or null until they choose one (the page then follows the
+    browser's languages).
+    """
 
     id: int
     username: str
     display_name: str
     role: Role
     company_scope: list[int] | None = None
+    language: Language | None = None
+
+
+class LanguageChoice(InputStruct):
+    """The page language a user chooses for themselves."""
+
+    language: Language
 
 
 class ActiveSession(msgspec.Struct, frozen=True):

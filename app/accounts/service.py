@@ -20,6 +20,7 @@ from app.audit.service import Actor, AuditService
 from app.companies.tables import Company
 from app.lib.clock import Clock
 from app.lib.errors import Conflict, NotAuthenticated, NotFound, RuleViolation
+from app.lib.i18n import Language
 from app.lib.ratelimit import LOGIN_PER_IP, RateLimiter
 
 # Sessions are touched at most this often, so reads stay reads.
@@ -160,6 +161,7 @@ class AccountService:
             display_name=user["display_name"],
             role=user["role"],
             company_scope=_scope(user["company_scope"]),
+            language=user["language"],
         )
         await self.audit.record(
             Actor(user_id=current.id, name=current.display_name, ip=ip, user_agent=user_agent),
@@ -184,6 +186,7 @@ class AccountService:
             UserSession.user.role.as_alias("role"),
             UserSession.user.is_active.as_alias("is_active"),
             UserSession.user.company_scope.as_alias("company_scope"),
+            UserSession.user.language.as_alias("language"),
         ).where(UserSession.token_hash == _hash_token(token))
         if not rows:
             return None
@@ -204,8 +207,14 @@ class AccountService:
             display_name=row["display_name"],
             role=row["role"],
             company_scope=_scope(row["company_scope"]),
+            language=row["language"],
         )
         return ActiveSession(session_id=row["id"], user=user, csrf_token=row["csrf_token"])
+
+    async def choose_language(self, user: CurrentUser, language: Language) -> CurrentUser:
+        """Store the page language a user chose for themselves; every session of theirs uses it from now on."""
+        await User.update({User.language: language}).where(User.id == user.id)
+        return msgspec.structs.replace(user, language=language)
 
     async def logout(self, token: str | None) -> None:
         if token:

@@ -14,6 +14,8 @@ class User(Table, tablename="app_user"):
     is_active = Boolean(default=True)
     # JSON list of company ids the user is limited to (with their descendants); NULL: every company.
     company_scope = Text(null=True, default=None)
+    # The language the user chose for the page (en, de or fr); NULL until they choose: the browser's then.
+    language = Varchar(length=8, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
 
 

@@ -106,7 +106,7 @@ class LoginUriService:
         refusal: BadInput | None = None
         for flow in await self._open_flows(session):
             try:
-                callback = await self._callback_for(amazon_callback_uri, flow["company"], Region(flow["region"]))
+                callback = await self.callback_for(amazon_callback_uri, flow["company"], Region(flow["region"]))
             except BadInput as refused:
                 refusal = refused
                 continue
@@ -117,7 +117,7 @@ class LoginUriService:
         renewals: list[LoginPlan] = []
         for company_id, region in await self._connected(selling_partner_id, session.user.company_scope):
             try:
-                callback = await self._callback_for(amazon_callback_uri, company_id, region)
+                callback = await self.callback_for(amazon_callback_uri, company_id, region)
             except BadInput as refused:
                 refusal = refused
                 continue
@@ -168,7 +168,7 @@ class LoginUriService:
         if plan.beta or draft_app:
             # A draft app's authorization needs it here too, or Amazon authorizes the published app (FACTS §1).
             query["version"] = "beta"
-        return _with_query(plan.callback, query)
+        return with_query(plan.callback, query)
 
     async def _open_flows(self, session: ActiveSession) -> list[dict[str, Any]]:
         """The consents this sign-in session started with Get Selling Partner API token and has not finished."""
@@ -198,7 +198,7 @@ class LoginUriService:
         visible = await self.hierarchy.companies_within(scope) if scope is not None else None
         return [(r["company"], Region(r["region"])) for r in rows if visible is None or r["company"] in visible]
 
-    async def _callback_for(self, amazon_callback_uri: str, company_id: int, region: Region) -> str:
+    async def callback_for(self, amazon_callback_uri: str, company_id: int, region: Region) -> str:
         """The callback checked for this company's account type and region (relative: against its Central site)."""
         row = (await self.settings.rows([company_id]))[company_id]
         account_type = row["account_type"]
@@ -245,7 +245,7 @@ class LoginUriService:
         return CompanyRef(id=rows[0]["id"], code=rows[0]["code"])
 
 
-def _with_query(url: str, extra: dict[str, str]) -> str:
+def with_query(url: str, extra: dict[str, str]) -> str:
     parts = urlsplit(url)
     query = [*parse_qsl(parts.query, keep_blank_values=True), *extra.items()]
     return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import secrets
 import uuid
 from datetime import datetime, timedelta
@@ -15,8 +16,9 @@ from app.amazon.connections import fingerprint
 from app.amazon.credentials import AppCredentialsService
 from app.amazon.endpoints import AmazonEndpoints
 from app.amazon.grant_check import GrantTester
+from app.amazon.link_grants import LINK_ORIGIN, HolderGrant, LinkGrants
 from app.amazon.lwa import LwaClient
-from app.amazon.regions import MARKETPLACES, AccountType, Region
+from app.amazon.regions import AccountType, Region, check_marketplace
 from app.amazon.settings import SettingsService
 from app.amazon.spapi import Partner, SpApiClient
 from app.amazon.tables import OAuthFlow
@@ -26,7 +28,7 @@ from app.editing.schemas import MarketplaceId, PendingGrant
 from app.editing.service import EditService
 from app.lib.clock import Clock
 from app.lib.database import write_transaction
-from app.lib.errors import BadInput, Conflict, RuleViolation
+from app.lib.errors import BadInput, Conflict, Gone, RuleViolation
 from app.lib.ratelimit import TOKEN_ACTIONS_PER_USER, RateLimiter
 from app.lib.wire import InputStruct, Struct
 
@@ -52,6 +54,8 @@ class TokenReceived(msgspec.Struct, frozen=True):
     edit_id: uuid.UUID
     company: CompanyRef
     grant: PendingGrant
+    # Set when the account holder authorized through an e-mailed link (no ERP session): a page of its own.
+    holder: HolderGrant | None = None
 
 
 def _hash(state: str) -> str:
@@ -84,6 +88,8 @@ class OAuthService:
         self.audit = audit
         self.environment = environment
         self.tester = GrantTester(clock, spapi)
+        # Set by the composition root (the links build on this service).
+        self.link_grants: LinkGrants | None = None
 
     async def start(
         self,
@@ -104,8 +110,38 @@ class OAuthService:
         of the region's); None: the company's configured marketplace in the region, else the region's main site.
         """
         if marketplace_id is not None:
-            _check_marketplace(marketplace_id, region)
+            check_marketplace(marketplace_id, region)
         await self.limiter.hit(TOKEN_ACTIONS_PER_USER, str(session.user.id))
+        return await self.begin_flow(
+            edit_id,
+            region,
+            actor,
+            scope=session.user.company_scope,
+            session_id=session.session_id,
+            origin=origin,
+            expected_selling_partner_id=expected_selling_partner_id,
+            account_type=account_type,
+            marketplace_id=marketplace_id,
+        )
+
+    async def begin_flow(
+        self,
+        edit_id: uuid.UUID,
+        region: Region,
+        actor: Actor,
+        *,
+        scope: list[int] | None,
+        session_id: int | None,
+        origin: str,
+        expected_selling_partner_id: str | None = None,
+        account_type: AccountType | None = None,
+        marketplace_id: str | None = None,
+        browser_hash: str | None = None,
+        audit_actor: Actor | None = None,
+    ) -> tuple[AuthorizationStarted, str]:
+        """`start` without the session: the flow of `actor`'s open draft, bound to `session_id`, else (the account
+        holder's flow from an e-mailed link, `origin` "consent_link") to the browser whose cookie hashes to
+        `browser_hash`. `audit_actor`: who is recorded as starting it (default: `actor`)."""
         async with write_transaction(OAuthFlow._meta.db):
             draft = await self.edits.drafts.load_open(edit_id, actor)
             company_id = draft["company"]
@@ -113,7 +149,7 @@ class OAuthService:
                 company_id,
                 self.edits.changes_of(draft),
                 await self.edits.drafts.grant_regions(edit_id),
-                scope=session.user.company_scope,
+                scope=scope,
             )
             company = CompanyRef(id=company_id, code=evaluation.current["company_code"])
             if evaluation.owner.id != company_id:
@@ -137,8 +173,8 @@ class OAuthService:
                 OAuthFlow(
                     state_hash=_hash(state),
                     edit=edit_id,
-                    session=session.session_id,
-                    user=session.user.id,
+                    session=session_id,
+                    user=actor.user_id,
                     company=company_id,
                     region=region.value,
                     account_type=account_type,
@@ -146,6 +182,7 @@ class OAuthService:
                     redirect_uri=creds["redirect_uri"],
                     origin=origin,
                     expected_selling_partner_id=expected_selling_partner_id,
+                    browser_hash=browser_hash,
                     created_at=now,
                     expires_at=now + FLOW_LIFETIME,
                 )
@@ -161,7 +198,7 @@ class OAuthService:
             draft_app=bool(creds["draft_app"]),
         )
         await self.audit.record(
-            actor,
+            audit_actor or actor,
             company_id,
             "token.authorization_started",
             f"Get Selling Partner API token for {region} started",
@@ -170,10 +207,24 @@ class OAuthService:
         return AuthorizationStarted(region=region, consent_url=url, expires_at=now + FLOW_LIFETIME), state
 
     async def complete(
-        self, state: str, selling_partner_id: str, code: str, session: ActiveSession | None, actor: Actor
+        self,
+        state: str,
+        selling_partner_id: str,
+        code: str,
+        session: ActiveSession | None,
+        actor: Actor,
+        browser: str | None = None,
     ) -> TokenReceived:
-        """Amazon's redirect: check and consume the state, exchange the code, put the grant into the draft."""
-        flow = await self._consume(state, session)
+        """Amazon's redirect: check and consume the state, exchange the code, put the grant into the draft.
+
+        `browser`: the cookie an account holder's browser got when it started the flow from an e-mailed link (such a
+        flow has no session); its token goes into the draft of the admin who sent the link, or a new draft of theirs
+        when that one closed meanwhile.
+        """
+        flow = await self._consume(state, session, browser)
+        links = self.link_grants if flow["origin"] == LINK_ORIGIN else None
+        # The draft belongs to the admin who started the flow (themselves, or by sending the link).
+        owner = await links.admin_of(flow) if links else actor
         creds = await self.credentials.required(flow["account_type"], flow["environment"])
         grant = await self.lwa.exchange_code(self.credentials.client(creds), code, flow["redirect_uri"])
         now = self.clock.now()
@@ -181,20 +232,31 @@ class OAuthService:
         # One SP-API call with the new access token: a login to the wrong region or account shows before Save.
         partner = Partner(app_id=creds["application_id"], selling_partner_id=selling_partner_id)
         tested = await self.tester.test(region, flow["account_type"], grant.access_token, partner)
-        attached = await self.edits.attach_grant(
-            flow["edit"],
-            region,
-            selling_partner_id=selling_partner_id,
-            refresh_token=grant.refresh_token or "",
-            access_token=grant.access_token,
-            access_token_expires_at=now + timedelta(seconds=grant.expires_in),
-            obtained_at=now,
-            expected_selling_partner_id=flow["expected_selling_partner_id"],
-            tested=tested,
-        )
+        edit_id: uuid.UUID = flow["edit"]
+
+        async def attach() -> PendingGrant:
+            return await self.edits.attach_grant(
+                edit_id,
+                region,
+                selling_partner_id=selling_partner_id,
+                refresh_token=grant.refresh_token or "",
+                access_token=grant.access_token,
+                access_token_expires_at=now + timedelta(seconds=grant.expires_in),
+                obtained_at=now,
+                expected_selling_partner_id=flow["expected_selling_partner_id"],
+                tested=tested,
+            )
+
+        try:
+            attached = await attach()
+        except Gone:
+            if not links:
+                raise
+            edit_id = await links.draft_for(flow, owner)
+            attached = await attach()
         # The grant as the draft shows it, with the verdict judged against the draft's marketplaces (unless a Save
         # took it away this very moment).
-        draft = await self.edits.get(flow["edit"], actor)
+        draft = await self.edits.get(edit_id, owner)
         pending = next((g for g in draft.pending_grants if g.region == region), attached)
         company = await self._company(flow["company"])
         await self.audit.record(
@@ -208,11 +270,16 @@ class OAuthService:
                 "tokenFingerprint": fingerprint(grant.refresh_token),
                 "sellerChanged": pending.seller_changed,
                 "verdict": pending.verdict.kind if pending.verdict else None,
+                **({"byLink": True} if links else {}),
             },
         )
-        return TokenReceived(edit_id=flow["edit"], company=company, grant=pending)
+        received = TokenReceived(edit_id=edit_id, company=company, grant=pending)
+        if links:
+            holder = await links.granted(flow, received, owner)
+            received = TokenReceived(edit_id=edit_id, company=company, grant=pending, holder=holder)
+        return received
 
-    async def _consume(self, state: str, session: ActiveSession | None) -> dict[str, Any]:
+    async def _consume(self, state: str, session: ActiveSession | None, browser: str | None) -> dict[str, Any]:
         rows = await OAuthFlow.select().where(OAuthFlow.state_hash == _hash(state))
         if not rows:
             raise BadInput(
@@ -228,7 +295,17 @@ class OAuthService:
                 "This authorization took longer than 10 minutes: start Get Selling Partner API token again.",
                 code="state_expired",
             )
-        if session is None or session.session_id != flow["session"]:
+        if flow["origin"] == LINK_ORIGIN:
+            if (
+                browser is None
+                or flow["browser_hash"] is None
+                or not hmac.compare_digest(_hash(browser), flow["browser_hash"])
+            ):
+                raise BadInput(
+                    "This authorization was started in another browser: open the authorization link again there.",
+                    code="state_foreign",
+                )
+        elif session is None or session.session_id != flow["session"]:
             raise BadInput(
                 "This authorization was started in another sign-in session: start it again here.", code="state_foreign"
             )
@@ -247,22 +324,3 @@ class OAuthService:
         owner = await self.hierarchy.account_owner(company_id)
         assert owner is not None
         return owner
-
-
-def _check_marketplace(marketplace_id: str, region: Region) -> None:
-    """The marketplace chosen for the consent must be one of the region's: its Central site is where Amazon asks."""
-    marketplace = MARKETPLACES.get(marketplace_id)
-    in_region = ", ".join(f"{m.name} ({m.id})" for m in MARKETPLACES.values() if m.region == region)
-    if marketplace is None:
-        raise RuleViolation(
-            f"{marketplace_id} is not an Amazon marketplace: choose one of {region}'s: {in_region}.",
-            code="unknown_marketplace",
-            fields={"marketplaceId": f"unknown marketplace {marketplace_id}"},
-        )
-    if marketplace.region != region:
-        raise RuleViolation(
-            f"{marketplace.name} ({marketplace_id}) is in region {marketplace.region}, not {region}: choose one of "
-            f"{region}'s: {in_region}.",
-            code="marketplace_not_in_region",
-            fields={"marketplaceId": f"{marketplace.name} is in region {marketplace.region}"},
-        )

@@ -5,8 +5,6 @@ from __future__ import annotations
 import hmac
 import html
 import json
-import re
-import secrets
 from typing import Annotated, Any
 from urllib.parse import quote
 
@@ -20,6 +18,14 @@ from litestar.response import Redirect
 
 from app.accounts.auth import SESSION_COOKIE
 from app.accounts.schemas import ActiveSession
+from app.amazon.consent_link_pages import (
+    BROWSER_COOKIE,
+    done_page,
+    failure_page,
+    holder_login_continue,
+    holder_login_page,
+)
+from app.amazon.html_pages import SELLING_PARTNER_ID, html_page, same_site
 from app.amazon.login_uri import LoginPlan
 from app.audit.service import Actor
 from app.lib.errors import DomainError
@@ -28,8 +34,6 @@ from app.lib.safety import origin_of
 from app.services import Services
 
 _TOKEN = Annotated[str | None, QueryParameter(max_length=2048, pattern=r"^[!-~]*$")]
-# Amazon's selling partner and vendor IDs: letters and digits (the column holds 64); checked before anything else.
-SELLING_PARTNER_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 class RenewalConfirmation(msgspec.Struct):
@@ -67,33 +71,10 @@ _PAGE_DESCRIPTIONS = {
 }
 
 
-def _page(title: str, body: str, status: int, script: str | None = None, form_action: str = "'none'") -> Response[str]:
-    """An HTML page with the callback's headers: no referrer, no caching, only our own nonce'd script."""
-    nonce = secrets.token_urlsafe(16)
-    tag = f'<script nonce="{nonce}">{script}</script>' if script else ""
-    document = (
-        f"<!doctype html><html lang=en><head><meta charset=utf-8><title>{html.escape(title)}</title>"
-        "<style>body{font-family:system-ui,sans-serif;max-width:40rem;margin:3rem auto;padding:0 1rem;"
-        "line-height:1.5}h1{font-size:1.4rem}</style></head>"
-        f"<body><main><h1>{html.escape(title)}</h1>{body}</main>{tag}</body></html>"
-    )
-    return Response(
-        document,
-        status_code=status,
-        media_type="text/html",
-        headers={
-            "Referrer-Policy": "no-referrer",
-            "Cache-Control": "no-store",
-            "Content-Security-Policy": f"default-src 'none'; script-src 'nonce-{nonce}'; style-src 'unsafe-inline'; "
-            f"frame-ancestors 'none'; base-uri 'none'; form-action {form_action}",
-        },
-    )
-
-
 def _failure(error: DomainError) -> Response[str]:
     status = status_of(error)
     body = f'<p>{html.escape(error.message)}</p><p><a href="/">Back to the settings</a></p><p>Nothing was stored.</p>'
-    return _page("The Amazon token could not be received", body, status)
+    return html_page("The Amazon token could not be received", body, status)
 
 
 async def _session(services: Services, request: Request[Any, Any, Any]) -> ActiveSession | None:
@@ -134,7 +115,7 @@ class OAuthPagesController(Controller):
     ) -> Response[str]:
         """Amazon's redirect after consent: the new token waits in the draft until Save."""
         if not oauth_state or not selling_partner_id or not spapi_oauth_code:
-            return _page(
+            return html_page(
                 "Amazon did not send a token",
                 "<p>The answer from Amazon was incomplete (the consent was perhaps cancelled). Nothing was stored.</p>",
                 400,
@@ -142,12 +123,17 @@ class OAuthPagesController(Controller):
         if not SELLING_PARTNER_ID.fullmatch(selling_partner_id):
             return _unreadable_seller()
         session = await _session(services, request)
+        # The account holder's browser, when the flow began at an e-mailed link (app/amazon/consent_link_pages.py).
+        browser = request.cookies.get(BROWSER_COOKIE)
         try:
             received = await services.oauth.complete(
-                oauth_state, selling_partner_id, spapi_oauth_code, session, _actor(request, session)
+                oauth_state, selling_partner_id, spapi_oauth_code, session, _actor(request, session), browser=browser
             )
         except DomainError as error:
-            return _failure(error)
+            holder_language = None if session else await services.consent_link_holders.language_of_browser(browser)
+            return failure_page(error, holder_language) if holder_language else _failure(error)
+        if received.holder is not None:
+            return done_page(received)
         grant = received.grant
         back = f"/companies/{received.company.id}/amazon?edit={received.edit_id}"
         message = {
@@ -172,7 +158,7 @@ class OAuthPagesController(Controller):
             f"<p>New token for {html.escape(grant.region.value)} (seller {html.escape(grant.selling_partner_id)}) "
             f'received — Save to store it.</p>{verdict}<p><a href="{html.escape(back)}">Back to the draft</a></p>'
         )
-        return _page("Amazon token received", body, 200, script)
+        return html_page("Amazon token received", body, 200, script)
 
     @get(
         "/login",
@@ -200,6 +186,12 @@ class OAuthPagesController(Controller):
             return _unreadable_seller()
         session = await _session(services, request)
         if session is None:
+            # The account holder's browser, inside the consent an e-mailed link started: no ERP sign-in.
+            held = await holder_login_page(
+                services, request, amazon_callback_uri, amazon_state, selling_partner_id, version == "beta"
+            )
+            if held is not None:
+                return held
             here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
             return Redirect(
                 f"/login?next={quote(here, safe='')}",
@@ -231,13 +223,19 @@ class OAuthPagesController(Controller):
         """The user confirmed (a same-site form with the session's CSRF token): continue at Amazon."""
         session = await _session(services, request)
         if session is None:
-            return _page(
+            held = await holder_login_continue(
+                services, request, data.amazon_callback_uri, data.amazon_state, data.selling_partner_id, data.version
+            )
+            if held is not None:
+                return held
+        if session is None:
+            return html_page(
                 "Sign in first",
                 '<p>Your session has ended. Start the authorization again at Amazon.</p><p><a href="/">Sign in</a></p>',
                 401,
             )
-        if not _same_site(request) or not hmac.compare_digest(data.csrf_token.encode(), session.csrf_token.encode()):
-            return _page(
+        if not same_site(request) or not hmac.compare_digest(data.csrf_token.encode(), session.csrf_token.encode()):
+            return html_page(
                 "Request refused",
                 "<p>This confirmation did not come from this site's own page. Nothing was done.</p>",
                 403,
@@ -262,7 +260,7 @@ class OAuthPagesController(Controller):
 
 
 def _incomplete_login() -> Response[str]:
-    return _page(
+    return html_page(
         "Incomplete request from Amazon",
         "<p>Amazon's request lacked a parameter. Start the authorization again at Amazon.</p>",
         400,
@@ -270,7 +268,7 @@ def _incomplete_login() -> Response[str]:
 
 
 def _unreadable_seller() -> Response[str]:
-    return _page(
+    return html_page(
         "Amazon did not send a token",
         "<p>The selling partner ID in Amazon's answer is not one we can read. Nothing was stored.</p>",
         400,
@@ -317,13 +315,4 @@ def _confirmation(plan: LoginPlan, amazon_callback_uri: str, csrf_token: str) ->
         f'<button type=submit>Continue at Amazon</button> <a href="/">Cancel</a></form>'
     )
     # The form's answer redirects to Amazon's page: the browser checks that redirect against form-action too.
-    return _page(title, body, 200, form_action=f"'self' {origin_of(plan.callback)}")
-
-
-def _same_site(request: Request[Any, Any, Any]) -> bool:
-    """Whether a form POST came from this site's own page (Sec-Fetch-Site, else Origin)."""
-    site = request.headers.get("sec-fetch-site")
-    if site is not None:
-        return site == "same-origin"
-    origin = request.headers.get("origin")
-    return origin is None or origin.lower() in request.app.state.allowed_origins
+    return html_page(title, body, 200, form_action=f"'self' {origin_of(plan.callback)}")

@@ -8,6 +8,8 @@ from typing import Literal
 
 import msgspec
 
+from app.lib.errors import RuleViolation
+
 
 class Region(StrEnum):
     NA = "NA"
@@ -120,3 +122,22 @@ LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"  # noqa: S105 (a URL, not
 def region_of(marketplace_id: str) -> Region | None:
     marketplace = MARKETPLACES.get(marketplace_id)
     return marketplace.region if marketplace else None
+
+
+def check_marketplace(marketplace_id: str, region: Region) -> None:
+    """The marketplace chosen for the consent must be one of the region's: its Central site is where Amazon asks."""
+    marketplace = MARKETPLACES.get(marketplace_id)
+    in_region = ", ".join(f"{m.name} ({m.id})" for m in MARKETPLACES.values() if m.region == region)
+    if marketplace is None:
+        raise RuleViolation(
+            f"{marketplace_id} is not an Amazon marketplace: choose one of {region}'s: {in_region}.",
+            code="unknown_marketplace",
+            fields={"marketplaceId": f"unknown marketplace {marketplace_id}"},
+        )
+    if marketplace.region != region:
+        raise RuleViolation(
+            f"{marketplace.name} ({marketplace_id}) is in region {marketplace.region}, not {region}: choose one of "
+            f"{region}'s: {in_region}.",
+            code="marketplace_not_in_region",
+            fields={"marketplaceId": f"{marketplace.name} is in region {marketplace.region}"},
+        )

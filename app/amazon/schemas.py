@@ -8,6 +8,7 @@ from typing import Literal
 from app.amazon.regions import AccountType, Region
 from app.amazon.status import CheckResult, ConnectionStatus
 from app.companies.hierarchy import CompanyRef
+from app.lib.i18n import Language
 from app.lib.wire import Struct
 
 
@@ -84,6 +85,8 @@ class AmazonSettings(Struct):
     notification_email: TextField
     connections: list[Connection]
     open_edits: list[Editor]
+    # The language of the company's e-mails (en, de or fr); changed through a draft like the company's placement.
+    language: Language = "en"
 
 
 class RegionStatus(Struct):

@@ -22,6 +22,7 @@ from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.lib.clock import Clock
 from app.lib.database import read_transaction
 from app.lib.errors import NotFound
+from app.lib.i18n import as_language
 
 COMPANY_FIELDS = (
     "enabled",
@@ -64,6 +65,7 @@ class SettingsService:
             SettingsTable.company.name.as_alias("company_name"),
             SettingsTable.company.parent.as_alias("company_parent"),
             SettingsTable.company.unified.as_alias("company_unified"),
+            SettingsTable.company.language.as_alias("company_language"),
             SettingsTable.updated_by.display_name.as_alias("updated_by_name"),
         ).where(SettingsTable.company.is_in(company_ids))
         return {row["company"]: row for row in rows}
@@ -103,6 +105,7 @@ class SettingsService:
             notification_email=TextField(value=own["notification_email"], source=own_source),
             connections=[self.connections.view(region, connections.get(region), account_source) for region in REGIONS],
             open_edits=editors,
+            language=as_language(own["company_language"]),
         )
 
     async def connected_regions(self, owner_id: int) -> set[Region]:

@@ -87,9 +87,40 @@ class OAuthFlow(Table, tablename="oauth_flow"):
     # The selling partner Amazon named when the flow began at the Log-in URI; a token for another one is a seller
     # change that Save must have confirmed.
     expected_selling_partner_id = Varchar(length=64, null=True, default=None)
+    # A flow without a session (the account holder's, started from an e-mailed link) is bound to the browser that
+    # started it instead: the SHA-256 of a cookie set then.
+    browser_hash = Varchar(length=64, null=True, default=None)
     created_at = Timestamptz(default=TimestamptzNow())
     expires_at = Timestamptz(default=TimestamptzNow())
     consumed_at = Timestamptz(null=True, default=None)
+
+
+class ConsentLink(Table, tablename="consent_link"):
+    """An authorization link e-mailed to the account holder: 256 random bits (stored hashed), single use, 7 days,
+    bound to company, region, account type and the admin's draft (app/amazon/consent_links.py)."""
+
+    id = Serial(primary_key=True)
+    token_hash = Varchar(length=64, unique=True, index=True)
+    edit = ForeignKey(EditSession, index=True, on_delete=OnDelete.cascade)
+    user = ForeignKey(User, index=True, on_delete=OnDelete.cascade)
+    company = ForeignKey(Company, index=True, on_delete=OnDelete.cascade)
+    region = Varchar(length=2)
+    account_type = Varchar(length=10)
+    email = Varchar(length=254)
+    # The country whose Seller or Vendor Central the holder logs in to (None: the company's configured marketplace in
+    # the region, else the region's main site), as for Get Selling Partner API token.
+    marketplace_id = Varchar(length=20, null=True, default=None)
+    created_at = Timestamptz(default=TimestamptzNow())
+    expires_at = Timestamptz(default=TimestamptzNow())
+    # When the holder pressed the page's button (the link is spent then) and the consent flow it started.
+    opened_at = Timestamptz(null=True, default=None)
+    flow = ForeignKey(OAuthFlow, null=True, default=None, on_delete=OnDelete.set_null)
+    # When it stopped being the admin's link for the region, and why: completed, replaced or withdrawn.
+    closed_at = Timestamptz(null=True, default=None)
+    closed_reason = Varchar(length=16, null=True, default=None)
+    # "<user>:<company>:<region>" while the link is the admin's current one there: one at a time (a unique column;
+    # Piccolo has no partial unique constraints).
+    current_key = Varchar(length=64, null=True, default=None, unique=True)
 
 
 class OrderSync(Table):

@@ -9,6 +9,7 @@ import msgspec
 
 from app.amazon.schemas import RegionStatus
 from app.companies.hierarchy import CompanyRef
+from app.lib.i18n import Language
 from app.lib.wire import Id, InputStruct, Struct
 
 CompanyCode = Annotated[
@@ -25,6 +26,8 @@ class CompanyCreate(InputStruct):
     name: CompanyName
     parent_id: Id | None = None
     unified: bool = False
+    # The language of the company's e-mails: en, de or fr.
+    language: Language = "en"
 
 
 class Company(Struct):
@@ -42,6 +45,8 @@ class Company(Struct):
     updated_at: datetime
     # The unified companies that use this company's Amazon account (empty for a unified company).
     members: list[CompanyRef] = []
+    # The language of the company's e-mails (the account holder's authorization link): en, de or fr.
+    language: Language = "en"
 
 
 class CompanyList(Struct):

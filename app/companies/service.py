@@ -16,6 +16,7 @@ from app.companies.tables import Company as CompanyTable
 from app.lib.clock import Clock
 from app.lib.database import read_transaction, write_transaction
 from app.lib.errors import Conflict, NotFound, RuleViolation
+from app.lib.i18n import as_language
 
 
 class StatusReader(Protocol):
@@ -73,6 +74,7 @@ class CompanyService:
                 name=data.name.strip(),
                 parent=data.parent_id,
                 unified=data.unified,
+                language=data.language,
                 created_at=now,
                 updated_at=now,
             )
@@ -171,6 +173,7 @@ class CompanyService:
                 account_owner=owners.get(row["id"], CompanyRef(id=row["id"], code=row["code"])),
                 regions=statuses.get(owners[row["id"]].id, []) if row["id"] in owners else [],
                 members=members.get(row["id"], []),
+                language=as_language(row["language"]),
                 created_at=row["created_at"],
                 updated_at=row["updated_at"],
             )

@@ -11,5 +11,7 @@ class Company(Table):
     name = Varchar(length=200)
     parent: ForeignKey["Company"] = ForeignKey("self", null=True, index=True, on_delete=OnDelete.restrict)
     unified = Boolean(default=False)
+    # The language of the company's e-mails (en, de or fr), e.g. the account holder's authorization link.
+    language = Varchar(length=2, default="en")
     created_at = Timestamptz(default=TimestamptzNow())
     updated_at = Timestamptz(default=TimestamptzNow())

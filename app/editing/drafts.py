@@ -12,7 +12,7 @@ from msgspec import UNSET
 from app.amazon.regions import Region
 from app.audit.service import Actor, AuditService
 from app.editing.rules import Evaluation
-from app.editing.schemas import SettingsChanges
+from app.editing.schemas import ConsentLinkSent, ConsentLinkStatus, SettingsChanges
 from app.editing.tables import EditSession
 from app.editing.tables import PendingGrant as GrantTable
 from app.lib.clock import Clock
@@ -102,6 +102,44 @@ class DraftStore:
         )
         return rows
 
+    async def consent_links(self, company_id: int, user_id: int | None) -> list[ConsentLinkSent]:
+        """The user's authorization links for the company's regions, e-mailed and not completed, withdrawn or
+        replaced (whichever draft of theirs sent them)."""
+        # Imported here: the links belong to the amazon domain, which builds on this one.
+        from app.amazon.tables import ConsentLink
+
+        rows = (
+            await ConsentLink.select(
+                ConsentLink.id,
+                ConsentLink.region,
+                ConsentLink.email,
+                ConsentLink.created_at,
+                ConsentLink.expires_at,
+                ConsentLink.opened_at,
+                ConsentLink.user.display_name.as_alias("requested_by"),
+                ConsentLink.flow.expires_at.as_alias("flow_expires_at"),
+                ConsentLink.flow.consumed_at.as_alias("flow_consumed_at"),
+            )
+            .where(
+                (ConsentLink.company == company_id) & (ConsentLink.user == user_id) & ConsentLink.closed_at.is_null()
+            )
+            .order_by(ConsentLink.region)
+        )
+        now = self.clock.now()
+        return [
+            ConsentLinkSent(
+                id=row["id"],
+                region=Region(row["region"]),
+                email=row["email"],
+                requested_by=row["requested_by"],
+                sent_at=row["created_at"],
+                expires_at=row["expires_at"],
+                status=_link_status(row, now),
+                opened_at=row["opened_at"],
+            )
+            for row in rows
+        ]
+
     async def grant_regions(self, edit_id: uuid.UUID) -> set[Region]:
         rows = await GrantTable.select(GrantTable.region).where(GrantTable.edit == edit_id)
         return {Region(r["region"]) for r in rows}
@@ -168,6 +206,13 @@ class DraftStore:
         await self.audit.record(actor, row["company"], f"edit.{status}", f"Draft {status}", {"editId": str(row["id"])})
 
 
+def _link_status(row: dict[str, Any], now: datetime) -> ConsentLinkStatus:
+    if row["opened_at"] is None:
+        return "waiting" if row["expires_at"] > now else "expired"
+    flow_open = row["flow_consumed_at"] is None and (row["flow_expires_at"] or now) > now
+    return "opened" if flow_open else "unfinished"
+
+
 def merge(stored: SettingsChanges, incoming: SettingsChanges) -> SettingsChanges:
     updates = {name: value for name in FIELD_NAMES if (value := getattr(incoming, name)) is not UNSET}
     return msgspec.structs.replace(stored, **updates)
@@ -178,6 +223,8 @@ def stored_value(name: str, current: dict[str, Any]) -> Any:
         return current["company_parent"]
     if name == "unified":
         return bool(current["company_unified"]) and current["company_parent"] is not None
+    if name == "language":
+        return current["company_language"]
     if name == "marketplace_ids":
         return msgspec.json.decode(current["marketplace_ids"] or "[]")
     value = current[name]

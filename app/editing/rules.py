@@ -15,6 +15,7 @@ from app.amazon.settings import SettingsService, decode_marketplaces
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.editing.schemas import DraftValues, SettingsChanges, Warning
 from app.lib.errors import BadInput, NotFound, RuleViolation
+from app.lib.i18n import as_language
 
 
 class Evaluation(msgspec.Struct):
@@ -146,6 +147,7 @@ class DraftRules:
             inventory_sync_enabled=bool(_pick(changes.inventory_sync_enabled, own["inventory_sync_enabled"])),
             price_sync_enabled=bool(_pick(changes.price_sync_enabled, own["price_sync_enabled"])),
             notification_email=_pick(changes.notification_email, own["notification_email"]),
+            language=as_language(_pick(changes.language, own["company_language"])),
         )
         return Evaluation(values=values, warnings=warnings, current=own, owner=owner, becomes_unified=becomes_unified)
 

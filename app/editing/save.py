@@ -157,11 +157,12 @@ class SaveTransaction:
             raise Conflict(
                 "These settings were saved by someone else meanwhile; reload and edit again.", code="stale_version"
             )
-        if changes.parent_id is not UNSET or changes.unified is not UNSET:
+        if changes.parent_id is not UNSET or changes.unified is not UNSET or changes.language is not UNSET:
             await Company.update(
                 {
                     Company.parent: values.parent_id,
                     Company.unified: values.unified,
+                    Company.language: values.language,
                     Company.updated_at: now,
                 }
             ).where(Company.id == company_id)

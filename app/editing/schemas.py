@@ -12,6 +12,7 @@ from msgspec import UNSET, UnsetType
 from app.amazon.regions import AccountType, Region
 from app.amazon.schemas import AppCredentials, Editor, GrantVerdict
 from app.companies.hierarchy import CompanyRef
+from app.lib.i18n import Language
 from app.lib.wire import MAX_ID, Id, InputStruct, Struct
 
 MarketplaceId = Annotated[str, msgspec.Meta(pattern=r"^[A-Z0-9]{8,20}$", description="An Amazon marketplace ID")]
@@ -37,6 +38,8 @@ class SettingsChanges(InputStruct, omit_defaults=True):
     inventory_sync_enabled: bool | UnsetType = UNSET
     price_sync_enabled: bool | UnsetType = UNSET
     notification_email: Email | UnsetType | None = UNSET
+    # The language of the company's e-mails.
+    language: Language | UnsetType = UNSET
 
 
 Revision = Annotated[
@@ -68,6 +71,7 @@ class DraftValues(Struct):
     inventory_sync_enabled: bool
     price_sync_enabled: bool
     notification_email: str | None
+    language: Language = "en"
 
 
 class PendingGrant(Struct):
@@ -88,6 +92,27 @@ class AuthorizationInProgress(Struct):
     region: Region
     started_at: datetime
     expires_at: datetime
+
+
+ConsentLinkStatus = Literal["waiting", "opened", "expired", "unfinished"]
+
+
+class ConsentLinkSent(Struct):
+    """An authorization link e-mailed to the account holder for a region, whose token has not arrived yet.
+
+    `waiting`: sent, not opened yet; `opened`: the holder went on to Amazon's consent at `opened_at` (the link is used
+    up); `expired`: not opened within 7 days; `unfinished`: opened, but Amazon's consent was not completed in time.
+    Send a new one (resend) for the last two.
+    """
+
+    id: int
+    region: Region
+    email: str
+    requested_by: str
+    sent_at: datetime
+    expires_at: datetime
+    status: ConsentLinkStatus
+    opened_at: datetime | None = None
 
 
 class Warning(Struct):
@@ -114,6 +139,8 @@ class Draft(Struct):
     authorizations_in_progress: list[AuthorizationInProgress]
     warnings: list[Warning]
     other_editors: list[Editor]
+    # Your authorization links for this company's regions e-mailed to account holders, not completed yet.
+    consent_links: list[ConsentLinkSent] = []
 
 
 class SaveRequest(InputStruct):

@@ -273,6 +273,7 @@ class EditService:
             ],
             warnings=evaluation.warnings,
             other_editors=editors,
+            consent_links=await self.drafts.consent_links(row["company"], actor.user_id),
         )
 
 

@@ -34,6 +34,8 @@ _SECRET_NAME = re.compile(r"state|code|token|secret|password|signature|credentia
 # Such a parameter inside another parameter's value once decoded: /login?next=%2Foauth%2F…%3Famazon_state%3D…
 _NESTED_SECRET = re.compile(r"[?&;]?[\w.-]*(?:state|code|token|secret|password)[\w.-]*=", re.IGNORECASE)
 REDACTED = "[redacted]"
+# The account holder's authorization link carries its token in the path: /oauth/amazon/consent/<token>.
+_SECRET_PATH = re.compile(r"(?P<path>/oauth/amazon/consent/)[^/?\s\"'#]+")
 # Where a request line comes from: the web server's access and error logs, outbound HTTP, the simulator's own lines.
 REDACTED_LOGGERS = ("uvicorn.access", "uvicorn.error", "httpx", "app.amazon_sim")
 
@@ -48,9 +50,9 @@ def redact_urls(text: str) -> str:
 
     Only the API's queries (filters, paging) help reading a log; everything else the server answers (the OAuth
     pages, the simulator's consent pages, the page routes with a `next` that carries an encoded amazon_state, every
-    call to Amazon) may carry a state, a code or a token.
+    call to Amazon) may carry a state, a code or a token. So may one path: the e-mailed authorization link's.
     """
-    return _WITH_QUERY.sub(_redacted_target, text)
+    return _SECRET_PATH.sub(rf"\g<path>{REDACTED}", _WITH_QUERY.sub(_redacted_target, text))
 
 
 def _redacted_target(match: re.Match[str]) -> str:

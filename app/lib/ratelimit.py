@@ -31,6 +31,11 @@ TOKEN_ACTIONS_PER_USER = Limit("token-action", 30, 600, "Too many Amazon token a
 # Amazon's quota already paces tests per seller (about one a minute past a burst of 15); this only stops one user
 # from sweeping hundreds of connections by hand, which is what the bulk test is for.
 CONNECTION_TESTS_PER_USER = Limit("connection-test", 120, 600, "Too many connection tests")
+# Authorization links e-mailed to account holders: each is a mail to an address outside the ERP.
+CONSENT_LINKS_PER_USER = Limit("consent-link-user", 30, 3600, "Too many authorization links sent")
+CONSENT_LINKS_PER_ACCOUNT = Limit(
+    "consent-link-account", 5, 3600, "Too many authorization links sent for this company and region"
+)
 
 
 def _digest(*parts: str) -> str:

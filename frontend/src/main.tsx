@@ -3,6 +3,7 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { createBrowserRouter, RouterProvider } from "react-router";
 import { connectSessionExpiry, makeQueryClient } from "./app";
+import "./i18n";
 import { routes } from "./routes";
 import "./styles.css";
 

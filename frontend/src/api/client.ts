@@ -1,4 +1,5 @@
 /** The one API client: generated types, same-origin cookies, the CSRF header, and "session expired" on 401. */
+import i18n from "i18next";
 import createClient, { type Middleware } from "openapi-fetch";
 import type { components, paths } from "./schema";
 
@@ -68,7 +69,7 @@ export class ApiError extends Error {
   readonly fields: Record<string, string>;
 
   constructor(status: number, body: Partial<ErrorBody> | undefined) {
-    super(body?.message || `The server answered ${status}.`);
+    super(body?.message || i18n.t("errors.serverAnswered", { status }));
     this.name = "ApiError";
     this.status = status;
     this.code = body?.error ?? "error";
@@ -84,7 +85,7 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
   try {
     answer = await call;
   } catch (cause) {
-    throw new Error("The server could not be reached. Check your connection and try again.", { cause });
+    throw new Error(i18n.t("errors.unreachable"), { cause });
   }
   if (!answer.response.ok) {
     const body =
@@ -96,7 +97,7 @@ export async function unwrap<T>(call: Promise<Answer<T>>): Promise<T> {
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;
-  return "Something went wrong.";
+  return i18n.t("errors.somethingWentWrong");
 }
 
 export function fieldErrors(error: unknown): Record<string, string> {

@@ -1,5 +1,6 @@
 /** Query keys and query functions for every server resource; pages use these through TanStack Query. */
 import { infiniteQueryOptions, queryOptions } from "@tanstack/react-query";
+import { applyUserLanguage } from "../i18n";
 import { api, setCsrfToken, unwrap, type Schemas } from "./client";
 
 export type Region = Schemas["Region"];
@@ -30,10 +31,16 @@ export const meQuery = queryOptions({
   queryFn: async () => {
     const signedIn = await unwrap(api.GET("/api/auth/me"));
     setCsrfToken(signedIn.csrfToken);
+    applyUserLanguage(signedIn.user.language);
     return signedIn;
   },
   staleTime: Infinity,
 });
+
+/** Store the page language the signed-in user chose, for all their sessions; answers the user as now stored. */
+export function storeLanguage(language: NonNullable<Schemas["CurrentUser"]["language"]>) {
+  return unwrap(api.PUT("/api/auth/me/language", { body: { language } }));
+}
 
 /** Which companies a paged list shows: a search, the children of one company, or the top-level companies. */
 export type CompanyFilter = { q?: string; parentId?: number; rootsOnly?: boolean };

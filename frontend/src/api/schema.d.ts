@@ -38,6 +38,23 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/auth/me/language": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    /** ChooseLanguage */
+    put: operations["chooseLanguage"];
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/auth/login": {
     parameters: {
       query?: never;
@@ -373,6 +390,63 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/api/edits/{edit_id}/consent-links/{link_id}/resend": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * ResendConsentLink
+     * @description Send a new link to the same address (the old one stops working). The mail (SMTP when configured, always the outbox) names the company, the region, you and the expiry, in the company's language. The link works once, for 7 days; the token it brings waits in your draft (or a new draft of yours, if this one has closed) until Save. Your earlier link for the region stops working. Limited per admin and per company and region (429 with Retry-After).
+     */
+    post: operations["resendConsentLink"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/edits/{edit_id}/regions/{region}/consent-links": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * SendConsentLink
+     * @description E-mail the account holder the authorization link for the region of this draft's company. The mail (SMTP when configured, always the outbox) names the company, the region, you and the expiry, in the company's language. The link works once, for 7 days; the token it brings waits in your draft (or a new draft of yours, if this one has closed) until Save. Your earlier link for the region stops working. Limited per admin and per company and region (429 with Retry-After).
+     */
+    post: operations["sendConsentLink"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/api/edits/{edit_id}/consent-links/{link_id}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    post?: never;
+    /** WithdrawConsentLink */
+    delete: operations["withdrawConsentLink"];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   "/api/companies/{company_id}/audit": {
     parameters: {
       query?: never;
@@ -581,6 +655,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  "/oauth/amazon/consent/{token}": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** ConsentLinkPage */
+    get: operations["consentLinkPage"];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  "/oauth/amazon/consent": {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /** ContinueConsentLink */
+    post: operations["continueConsentLink"];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -611,6 +719,11 @@ export interface components {
       notificationEmail: components["schemas"]["TextField"];
       connections: components["schemas"]["Connection"][];
       openEdits: components["schemas"]["Editor"][];
+      /**
+       * @default en
+       * @enum {string}
+       */
+      language: "en" | "de" | "fr";
     };
     /** AppCredentials */
     AppCredentials: {
@@ -746,6 +859,11 @@ export interface components {
       /** Format: date-time */
       updatedAt: string;
       members?: components["schemas"]["CompanyRef"][];
+      /**
+       * @default en
+       * @enum {string}
+       */
+      language: "en" | "de" | "fr";
     };
     /** CompanyCreate */
     CompanyCreate: {
@@ -756,6 +874,11 @@ export interface components {
       parentId?: number | null;
       /** @default false */
       unified: boolean;
+      /**
+       * @default en
+       * @enum {string}
+       */
+      language: "en" | "de" | "fr";
     };
     /** CompanyList */
     CompanyList: {
@@ -824,6 +947,27 @@ export interface components {
       nextTestAt?: string | null;
       lastResult?: components["schemas"]["LastCheck"] | null;
     };
+    /** ConsentLinkRequest */
+    ConsentLinkRequest: {
+      /** @description An e-mail address */
+      email: string;
+      /** @description An Amazon marketplace ID */
+      marketplaceId?: string | null;
+    };
+    /** ConsentLinkSent */
+    ConsentLinkSent: {
+      id: number;
+      region: components["schemas"]["Region"];
+      email: string;
+      requestedBy: string;
+      /** Format: date-time */
+      sentAt: string;
+      /** Format: date-time */
+      expiresAt: string;
+      /** @enum {string} */
+      status: "waiting" | "opened" | "expired" | "unfinished";
+      openedAt?: string | null;
+    };
     /** CredentialsChanges */
     CredentialsChanges: {
       applicationId?: string;
@@ -858,6 +1002,8 @@ export interface components {
       /** @enum {string} */
       role: "admin" | "support" | "viewer";
       companyScope?: number[] | null;
+      /** @enum {null|string} */
+      language?: "en" | "de" | "fr" | null;
     };
     /** Draft */
     Draft: {
@@ -879,6 +1025,7 @@ export interface components {
       authorizationsInProgress: components["schemas"]["AuthorizationInProgress"][];
       warnings: components["schemas"]["Warning"][];
       otherEditors: components["schemas"]["Editor"][];
+      consentLinks?: components["schemas"]["ConsentLinkSent"][];
     };
     /** DraftChange */
     DraftChange: {
@@ -893,6 +1040,7 @@ export interface components {
       priceSyncEnabled?: boolean;
       /** @description An e-mail address */
       notificationEmail?: string | null;
+      language?: "en" | "de" | "fr";
       /** @description The draft's revision as this page last read it (`revision` of the draft); a stale one is a 409 */
       revision?: number | null;
     };
@@ -909,6 +1057,11 @@ export interface components {
       inventorySyncEnabled: boolean;
       priceSyncEnabled: boolean;
       notificationEmail: string | null;
+      /**
+       * @default en
+       * @enum {string}
+       */
+      language: "en" | "de" | "fr";
     };
     /** Editor */
     Editor: {
@@ -962,6 +1115,11 @@ export interface components {
     Health: {
       status: string;
     };
+    /** LanguageChoice */
+    LanguageChoice: {
+      /** @enum {string} */
+      language: "en" | "de" | "fr";
+    };
     /** LastCheck */
     LastCheck: {
       /** Format: date-time */
@@ -969,6 +1127,11 @@ export interface components {
       result: components["schemas"]["CheckResult"];
       errorCode?: string | null;
       errorMessage?: string | null;
+    };
+    /** LinkConfirmation */
+    LinkConfirmation: {
+      /** @default  */
+      token: string;
     };
     /** LoginRequest */
     LoginRequest: {
@@ -1091,6 +1254,7 @@ export interface components {
       priceSyncEnabled?: boolean;
       /** @description An e-mail address */
       notificationEmail?: string | null;
+      language?: "en" | "de" | "fr";
     };
     /** SignedIn */
     SignedIn: {
@@ -1186,6 +1350,84 @@ export interface operations {
         };
       };
       /** @description The database or Redis does not answer */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  chooseLanguage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LanguageChoice"];
+      };
+    };
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["CurrentUser"];
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
       503: {
         headers: {
           [name: string]: unknown;
@@ -3076,6 +3318,329 @@ export interface operations {
       };
     };
   };
+  resendConsentLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        edit_id: string;
+        link_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ConsentLinkSent"];
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such thing, or outside the user's companies */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflicts with the current state (a stale version, a taken code, a unified member) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The draft is no longer open */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Breaks a domain rule; `fields` names the field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  sendConsentLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        edit_id: string;
+        region: components["schemas"]["Region"];
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["ConsentLinkRequest"];
+      };
+    };
+    responses: {
+      /** @description Document created, URL follows */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ConsentLinkSent"];
+        };
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such thing, or outside the user's companies */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Conflicts with the current state (a stale version, a taken code, a unified member) */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The draft is no longer open */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Breaks a domain rule; `fields` names the field */
+      422: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
+  withdrawConsentLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        edit_id: string;
+        link_id: number;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, nothing follows */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Malformed input; `fields` names each bad field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Not signed in, or the session expired */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The role may not do this, or the CSRF/same-origin check failed */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description No such thing, or outside the user's companies */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The draft is no longer open */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description The body is not JSON */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Too many attempts; see Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+      /** @description Amazon, the database or Redis is unavailable; try again after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": components["schemas"]["ErrorBody"];
+        };
+      };
+    };
+  };
   listAuditEvents: {
     parameters: {
       query?: {
@@ -4460,6 +5025,149 @@ export interface operations {
       };
       /** @description Too many token actions */
       429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  consentLinkPage: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        token: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description Request fulfilled, document follows */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            status_code: number;
+            detail: string;
+            extra?:
+              | null
+              | {
+                  [key: string]: unknown;
+                }
+              | unknown[];
+          };
+        };
+      };
+      /** @description An unknown link */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that expired, was used already or was withdrawn */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+    };
+  };
+  continueConsentLink: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        "application/x-www-form-urlencoded": components["schemas"]["LinkConfirmation"];
+      };
+    };
+    responses: {
+      /** @description To Amazon's consent page (Seller or Vendor Central of the region) */
+      303: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description Bad request syntax or unsupported method */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "application/json": {
+            status_code: number;
+            detail: string;
+            extra?:
+              | null
+              | {
+                  [key: string]: unknown;
+                }
+              | unknown[];
+          };
+        };
+      };
+      /** @description The form did not come from this site's own page */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description An unknown link */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description The company is now a unified member: its account owner's admin must ask */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A link that expired, was used already or was withdrawn */
+      410: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          "text/html": string;
+        };
+      };
+      /** @description A rule of the company's settings or the app credentials prevents it now */
+      422: {
         headers: {
           [name: string]: unknown;
         };

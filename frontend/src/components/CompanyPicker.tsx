@@ -6,14 +6,13 @@
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState, type KeyboardEvent } from "react";
+import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
 import { COMPANY_CHOICES, companyChoicesQuery, companyQuery } from "../api/queries";
 import { formatCount } from "../lib/format";
 
 type Company = Schemas["Company"];
 type Option = { key: string; company: Company | null };
-
-export const NONE_TEXT = "none (top-level company)";
 
 type Props = {
   id: string;
@@ -50,6 +49,8 @@ export function CompanyPicker({
   invalid,
   describedBy,
 }: Props) {
+  const { t } = useTranslation();
+  const noneText = t("picker.none");
   const [open, setOpen] = useState(false);
   // While the user types, the input shows what they typed; otherwise the chosen company.
   const [editing, setEditing] = useState(false);
@@ -130,8 +131,8 @@ export function CompanyPicker({
       ? companyLabel(selected)
       : value != null
         ? current.isError
-          ? `company #${value}`
-          : "Loading…"
+          ? t("picker.unknownCompany", { id: value })
+          : t("common.loadingShort")
         : "";
   const total = choices.data?.total ?? 0;
 
@@ -151,7 +152,7 @@ export function CompanyPicker({
         aria-describedby={describedBy || undefined}
         disabled={disabled}
         value={shown}
-        placeholder={editing ? "Type a code or name" : NONE_TEXT}
+        placeholder={editing ? t("picker.typeCodeOrName") : noneText}
         onChange={(e) => {
           setText(e.target.value);
           setEditing(true);
@@ -180,24 +181,27 @@ export function CompanyPicker({
                   <>
                     <span className="option-main">{companyLabel(option.company)}</span>
                     {option.company.parent && (
-                      <span className="muted option-note"> (under {option.company.parent.code})</span>
+                      <span className="muted option-note">
+                        {" "}
+                        {t("picker.under", { code: option.company.parent.code })}
+                      </span>
                     )}
                   </>
                 ) : (
-                  <span className="option-main">{NONE_TEXT}</span>
+                  <span className="option-main">{noneText}</span>
                 )}
               </li>
             ))}
           </ul>
           <p className="combobox-status muted" aria-live="polite">
             {choices.isError
-              ? `The companies could not be loaded: ${choices.error.message}`
+              ? t("picker.notLoaded", { message: choices.error.message })
               : !settled && (choices.isFetching || q !== query)
-                ? "Searching…"
+                ? t("picker.searching")
                 : matches.length === 0 && query !== ""
-                  ? `No company matches “${query}”.`
+                  ? t("picker.noMatch", { query })
                   : total > COMPANY_CHOICES
-                    ? `The first ${COMPANY_CHOICES} of ${formatCount(total)}: type more of the code or name to narrow.`
+                    ? t("picker.firstOf", { shown: COMPANY_CHOICES, total: formatCount(total) })
                     : ""}
           </p>
         </div>

@@ -1,5 +1,6 @@
 /** A modal confirmation dialog: focus moves in, stays in (Tab wraps), Escape cancels, focus returns after. */
 import { useEffect, useId, useRef, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 
 type Props = {
   title: string;
@@ -16,12 +17,13 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
-  cancelLabel = "Cancel",
+  cancelLabel,
   danger,
   busy,
   onConfirm,
   onCancel,
 }: Props) {
+  const { t } = useTranslation();
   const titleId = useId();
   const bodyId = useId();
   const boxRef = useRef<HTMLDivElement>(null);
@@ -90,7 +92,7 @@ export function ConfirmDialog({
         )}
         <div className="dialog-actions">
           <button type="button" ref={cancelRef} onClick={onCancel} disabled={busy}>
-            {cancelLabel}
+            {cancelLabel ?? t("common.cancel")}
           </button>
           <button type="button" className={danger ? "danger" : "primary"} onClick={onConfirm} disabled={busy}>
             {confirmLabel}

@@ -1,22 +1,25 @@
-/** The signed-in frame: top bar (app name, nav, notifications, user menu) and the page. */
+/** The signed-in frame: top bar (app name, nav, language, notifications, user menu) and the page. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
 import { api, ApiError, setCsrfToken, unwrap } from "../api/client";
 import { meQuery } from "../api/queries";
-import { ROLE_TEXT } from "../lib/format";
+import { roleText } from "../lib/format";
 import { loginPathFor } from "../lib/safeNext";
 import { useMe } from "../lib/useMe";
+import { LanguageMenu } from "./LanguageMenu";
 import { Menu } from "./Menu";
 import { NotificationsBell } from "./NotificationsBell";
 import { ErrorBox, Loading } from "./QueryState";
 
 export function SignedInLayout() {
+  const { t } = useTranslation();
   const me = useQuery(meQuery);
   const location = useLocation();
   if (me.isPending) {
     return (
       <main id="main" className="page">
-        <Loading what="your session" />
+        <Loading text={t("app.loadingSession")} />
       </main>
     );
   }
@@ -34,19 +37,21 @@ export function SignedInLayout() {
 }
 
 function Frame() {
+  const { t } = useTranslation();
   const me = useMe();
   return (
     <>
       <a className="skip-link" href="#main">
-        Skip to content
+        {t("app.skipToContent")}
       </a>
       <header className="topbar">
-        <span className="brand">ERP Settings</span>
-        <nav aria-label="Main">
-          <NavLink to="/companies">Companies</NavLink>
-          {me.isAdmin && <NavLink to="/admin">Admin</NavLink>}
+        <span className="brand">{t("app.name")}</span>
+        <nav aria-label={t("app.mainNavigation")}>
+          <NavLink to="/companies">{t("app.companies")}</NavLink>
+          {me.isAdmin && <NavLink to="/admin">{t("app.admin")}</NavLink>}
         </nav>
         <div className="topbar-right">
+          <LanguageMenu signedIn />
           <NotificationsBell />
           <UserMenu />
         </div>
@@ -59,6 +64,7 @@ function Frame() {
 }
 
 function UserMenu() {
+  const { t } = useTranslation();
   const me = useMe();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -72,12 +78,12 @@ function UserMenu() {
   });
   return (
     <Menu
-      label={`${me.displayName} (${ROLE_TEXT[me.role]})`}
+      label={t("app.userMenu", { name: me.displayName, role: roleText(me.role) })}
       className="user-menu"
-      items={[{ kind: "action", label: "Sign out", onSelect: () => logout.mutate() }]}
+      items={[{ kind: "action", label: t("app.signOut"), onSelect: () => logout.mutate() }]}
     >
       <span className="user-name">{me.displayName}</span>{" "}
-      <span className="user-role">({ROLE_TEXT[me.role]})</span>
+      <span className="user-role">{t("app.roleInParentheses", { role: roleText(me.role) })}</span>
     </Menu>
   );
 }

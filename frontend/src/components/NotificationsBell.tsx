@@ -4,6 +4,7 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, unwrap, type Schemas } from "../api/client";
 import { keys, notificationsQuery } from "../api/queries";
@@ -18,6 +19,7 @@ function itemClass(item: Schemas["NotificationView"]): string {
 }
 
 export function NotificationsBell() {
+  const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const panelId = useId();
   const countId = useId();
@@ -61,7 +63,7 @@ export function NotificationsBell() {
         ref={buttonRef}
         type="button"
         className="bell-button"
-        aria-label="Notifications"
+        aria-label={t("notifications.title")}
         aria-describedby={countId}
         aria-expanded={open}
         aria-controls={panelId}
@@ -77,7 +79,7 @@ export function NotificationsBell() {
       {/* The count is read as the button's description; the badge only shows it. Inside the button, visible text
           that is not in its name ("Notifications") would confuse speech input (WCAG 2.5.3). */}
       <span id={countId} className="visually-hidden">
-        {unread ? `${unread}` : "no"} unread
+        {t("notifications.unread", { count: unread })}
       </span>
       {unread > 0 && (
         <span className="bell-count" aria-hidden="true">
@@ -88,18 +90,18 @@ export function NotificationsBell() {
         id={panelId}
         ref={panelRef}
         className="bell-panel"
-        aria-label="Notifications list"
+        aria-label={t("notifications.list")}
         hidden={!open}
       >
         <h2 ref={headingRef} tabIndex={-1}>
-          Notifications
+          {t("notifications.title")}
         </h2>
         {notifications.isPending ? (
-          <Loading what="notifications" />
+          <Loading text={t("notifications.loading")} />
         ) : notifications.isError ? (
           <ErrorBox error={notifications.error} onRetry={() => void notifications.refetch()} />
         ) : notifications.data.items.length === 0 ? (
-          <Empty>No notifications.</Empty>
+          <Empty>{t("notifications.none")}</Empty>
         ) : (
           <ul className="notification-list">
             {notifications.data.items.map((item) => (
@@ -110,7 +112,7 @@ export function NotificationsBell() {
                 </div>
                 {item.resolvedAt && (
                   <p className="resolved-note">
-                    Resolved · works again{" "}
+                    {t("notifications.resolved")}{" "}
                     <time dateTime={item.resolvedAt} className="small-text">
                       ({formatDateTime(item.resolvedAt)})
                     </time>
@@ -120,21 +122,23 @@ export function NotificationsBell() {
                 <div className="notification-actions">
                   {item.companyId != null && (
                     <Link to={`/companies/${item.companyId}/amazon`} onClick={() => setOpen(false)}>
-                      Open {item.companyCode ?? "company"}
+                      {item.companyCode
+                        ? t("notifications.open", { code: item.companyCode })
+                        : t("notifications.openCompany")}
                     </Link>
                   )}
                   {!item.readAt && !item.resolvedAt && (
                     <button
                       type="button"
                       className="small"
-                      aria-label={`Mark read: ${item.title}`}
+                      aria-label={t("notifications.markReadOf", { title: item.title })}
                       disabled={markRead.isPending}
                       onClick={() => {
                         markedRef.current = true;
                         markRead.mutate(item.id);
                       }}
                     >
-                      Mark read
+                      {t("notifications.markRead")}
                     </button>
                   )}
                 </div>

@@ -1,3 +1,6 @@
+import { useTranslation } from "react-i18next";
+import { formatCount } from "../lib/format";
+
 /**
  * "11–20 of 57" with Newer/Older buttons, for lists the server pages newest first; lists in another order name
  * their buttons (`previousLabel`, `nextLabel`), and a page with several lists names each pager (`label`).
@@ -13,27 +16,23 @@ type Props = {
   label?: string;
 };
 
-export function Pager({
-  offset,
-  shown,
-  total,
-  pageSize,
-  onOffset,
-  previousLabel = "Newer",
-  nextLabel = "Older",
-  label,
-}: Props) {
+export function Pager({ offset, shown, total, pageSize, onOffset, previousLabel, nextLabel, label }: Props) {
+  const { t } = useTranslation();
   const last = Math.min(offset + shown, total);
   return (
     <div className="pager" role={label ? "group" : undefined} aria-label={label}>
       <span>
-        {offset + 1}–{last} of {total}
+        {t("pager.range", {
+          first: formatCount(offset + 1),
+          last: formatCount(last),
+          total: formatCount(total),
+        })}
       </span>
       <button type="button" disabled={offset === 0} onClick={() => onOffset(Math.max(0, offset - pageSize))}>
-        {previousLabel}
+        {previousLabel ?? t("pager.newer")}
       </button>
       <button type="button" disabled={last >= total} onClick={() => onOffset(offset + pageSize)}>
-        {nextLabel}
+        {nextLabel ?? t("pager.older")}
       </button>
     </div>
   );

@@ -1,11 +1,13 @@
 /** Loading, error and empty states, the same everywhere. */
 import type { ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { ApiError, errorMessage } from "../api/client";
 
-export function Loading({ what }: { what: string }) {
+/** `text` says what is loading, in full: "Loading the settings…". */
+export function Loading({ text }: { text: string }) {
   return (
     <p className="loading" aria-busy="true">
-      Loading {what}…
+      {text}
     </p>
   );
 }
@@ -19,6 +21,7 @@ export function ErrorBox({
   onRetry?: () => void;
   title?: string;
 }) {
+  const { t } = useTranslation();
   const forbidden = error instanceof ApiError && error.status === 403;
   return (
     <div className="error-box" role="alert">
@@ -26,7 +29,7 @@ export function ErrorBox({
       <span>{errorMessage(error)}</span>
       {onRetry && !forbidden && (
         <button type="button" className="link-button" onClick={onRetry}>
-          Try again
+          {t("common.tryAgain")}
         </button>
       )}
     </div>

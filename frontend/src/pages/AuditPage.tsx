@@ -1,6 +1,7 @@
 /** A company's audit events, newest first, a page at a time. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError } from "../api/client";
 import { AUDIT_PAGE_SIZE, auditQuery, companyQuery } from "../api/queries";
@@ -18,6 +19,7 @@ function detailsText(details: Record<string, unknown>): string {
 }
 
 export function AuditPage() {
+  const { t } = useTranslation();
   const companyId = Number(useParams().companyId);
   const me = useMe();
   const [offset, setOffset] = useState(0);
@@ -31,9 +33,9 @@ export function AuditPage() {
   if (!valid || (company.error instanceof ApiError && company.error.status === 404)) return <NotFoundPage />;
 
   let body;
-  if (events.isPending) body = <Loading what="the audit events" />;
+  if (events.isPending) body = <Loading text={t("audit.loading")} />;
   else if (events.isError) body = <ErrorBox error={events.error} onRetry={() => void events.refetch()} />;
-  else if (events.data.items.length === 0) body = <Empty>No events recorded for this company yet.</Empty>;
+  else if (events.data.items.length === 0) body = <Empty>{t("audit.none")}</Empty>;
   else {
     const page = events.data;
     body = (
@@ -41,10 +43,10 @@ export function AuditPage() {
         <table className="data-table">
           <thead>
             <tr>
-              <th scope="col">Time</th>
-              <th scope="col">Actor</th>
-              <th scope="col">Action</th>
-              <th scope="col">Details</th>
+              <th scope="col">{t("audit.time")}</th>
+              <th scope="col">{t("audit.actor")}</th>
+              <th scope="col">{t("audit.action")}</th>
+              <th scope="col">{t("audit.details")}</th>
             </tr>
           </thead>
           <tbody>
@@ -54,14 +56,18 @@ export function AuditPage() {
                   <time dateTime={e.at}>{formatDateTime(e.at)}</time>
                 </td>
                 <td>
-                  {e.actor ?? "system"}
+                  {e.actor ?? t("audit.system")}
                   {e.ip && <div className="muted small-text">{e.ip}</div>}
                 </td>
                 <td>
                   <code>{e.action}</code>
                   {e.via && (
                     <div className="muted small-text">
-                      via <Link to={`/companies/${e.via.id}/amazon`}>{e.via.code}</Link>
+                      <Trans
+                        i18nKey="audit.via"
+                        values={{ code: e.via.code }}
+                        components={{ a: <Link to={`/companies/${e.via.id}/amazon`} /> }}
+                      />
                     </div>
                   )}
                 </td>
@@ -88,8 +94,10 @@ export function AuditPage() {
   return (
     <>
       <CompanyHeader company={company.data} tab="audit" showAudit={me.canSeeAudit} />
-      {!company.data && company.isPending && <p className="muted">Company {companyId}</p>}
-      <section className="panel" aria-label="Audit events">
+      {!company.data && company.isPending && (
+        <p className="muted">{t("audit.companyNumber", { id: companyId })}</p>
+      )}
+      <section className="panel" aria-label={t("audit.events")}>
         {body}
       </section>
     </>

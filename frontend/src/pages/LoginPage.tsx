@@ -1,9 +1,12 @@
 /** Sign in, then go back to where the user was (only to a path on this site); says so when a session ended. */
 import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
 import { api, ApiError, errorMessage, setCsrfToken, unwrap } from "../api/client";
-import { keys } from "../api/queries";
+import { keys, storeLanguage } from "../api/queries";
+import { LanguageMenu } from "../components/LanguageMenu";
+import { applyUserLanguage, type Language } from "../i18n";
 import { leaveTo } from "../lib/browser";
 import { isPagePath, safeNext } from "../lib/safeNext";
 
@@ -29,18 +32,25 @@ const sessionEndedQuery = queryOptions({
 });
 
 export function LoginPage() {
+  const { t } = useTranslation();
   const [params] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
   const queryClient = useQueryClient();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
+  // A language picked here, before signing in, is the user's choice: it is stored for them once signed in.
+  const [chosen, setChosen] = useState<Language | null>(null);
   const login = useMutation({
     mutationFn: () => unwrap(api.POST("/api/auth/login", { body: { username, password } })),
     onSuccess: (signedIn) => {
       setCsrfToken(signedIn.csrfToken);
+      const user = chosen ? { ...signedIn.user, language: chosen } : signedIn.user;
+      // Should storing fail, the page still shows the choice; the next sign-in shows the stored language again.
+      if (chosen && chosen !== signedIn.user.language) void storeLanguage(chosen).catch(() => undefined);
+      applyUserLanguage(user.language);
       queryClient.clear();
-      queryClient.setQueryData(keys.me, signedIn);
+      queryClient.setQueryData(keys.me, { ...signedIn, user });
       const next = safeNext(params.get("next"));
       // The router draws only the page's own paths; a server route (Amazon's Log-in URI, /oauth/…) would be
       // "Not found" there, so the browser loads it.
@@ -61,17 +71,20 @@ export function LoginPage() {
   return (
     <main id="main" className="login-page">
       <form className="login-card" onSubmit={onSubmit} aria-labelledby="login-title">
-        <h1 id="login-title">ERP Settings</h1>
-        <p className="muted">Sign in to manage your companies' Amazon settings.</p>
-        {expired && !error && <p className="notice">Your session expired: sign in again.</p>}
+        <div style={{ alignSelf: "flex-end" }}>
+          <LanguageMenu signedIn={false} onChoose={setChosen} />
+        </div>
+        <h1 id="login-title">{t("app.name")}</h1>
+        <p className="muted">{t("login.intro")}</p>
+        {expired && !error && <p className="notice">{t("login.expired")}</p>}
         {error && (
           <p className="error-box" role="alert" id="login-error">
             {error instanceof ApiError && error.status === 401
-              ? "Wrong username or password."
+              ? t("login.wrongCredentials")
               : errorMessage(error)}
           </p>
         )}
-        <label htmlFor="username">Username</label>
+        <label htmlFor="username">{t("login.username")}</label>
         <input
           id="username"
           name="username"
@@ -82,7 +95,7 @@ export function LoginPage() {
           value={username}
           onChange={(e) => setUsername(e.target.value)}
         />
-        <label htmlFor="password">Password</label>
+        <label htmlFor="password">{t("login.password")}</label>
         <input
           id="password"
           name="password"
@@ -95,7 +108,7 @@ export function LoginPage() {
           onChange={(e) => setPassword(e.target.value)}
         />
         <button type="submit" className="primary" disabled={login.isPending}>
-          {login.isPending ? "Signing in…" : "Sign in"}
+          {login.isPending ? t("login.signingIn") : t("login.signIn")}
         </button>
       </form>
     </main>

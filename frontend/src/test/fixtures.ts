@@ -55,6 +55,7 @@ export function settings(company: "US" | "CA" = "US", extra: Partial<Schemas["Am
       connection("FE", account),
     ],
     openEdits: [],
+    language: "en",
     ...extra,
   };
   return result;
@@ -77,6 +78,7 @@ export function company(which: "US" | "CA" = "US"): Schemas["Company"] {
     ],
     createdAt: "2026-01-01T00:00:00Z",
     updatedAt: "2026-01-01T00:00:00Z",
+    language: "en",
   };
 }
 
@@ -102,6 +104,7 @@ export function draft(extra: Partial<Schemas["Draft"]> = {}): Schemas["Draft"] {
       inventorySyncEnabled: false,
       priceSyncEnabled: false,
       notificationEmail: "ops@example.com",
+      language: "en",
     },
     pendingGrants: [],
     authorizationsInProgress: [],

@@ -24,6 +24,12 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         None,
         {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
     ),
+    "PUT /api/auth/me/language": (
+        "PUT",
+        "/api/auth/me/language",
+        {"language": "de"},
+        {"anonymous": 401, "viewer": 200, "support": 200, "admin": 200, "scoped": 200},
+    ),
     "POST /api/auth/login": (
         "POST",
         "/api/auth/login",
@@ -78,6 +84,33 @@ MATRIX: dict[str, tuple[str, str, Any, dict[str, int]]] = {
         None,
         {"anonymous": 401, "viewer": 403, "support": 403, "admin": 422, "scoped": 404},
     ),
+    # Asking the account holder by e-mail: admins in their own draft (no app credentials here: 422, as authorize).
+    "POST /api/edits/{edit_id:uuid}/regions/{region:str}/consent-links": (
+        "POST",
+        "/api/edits/{edit}/regions/NA/consent-links",
+        {"email": "holder@example.com"},
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 422, "scoped": 404},
+    ),
+    "POST /api/edits/{edit_id:uuid}/consent-links/{link_id:int}/resend": (
+        "POST",
+        "/api/edits/{edit}/consent-links/999/resend",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 404, "scoped": 404},
+    ),
+    "DELETE /api/edits/{edit_id:uuid}/consent-links/{link_id:int}": (
+        "DELETE",
+        "/api/edits/{edit}/consent-links/999",
+        None,
+        {"anonymous": 401, "viewer": 403, "support": 403, "admin": 404, "scoped": 404},
+    ),
+    # The account holder's pages need no account: an unknown link is a 404 for everyone.
+    "GET /oauth/amazon/consent/{token:str}": (
+        "GET",
+        "/oauth/amazon/consent/" + "A" * 43,
+        None,
+        dict.fromkeys(CALLERS, 404),
+    ),
+    "POST /oauth/amazon/consent": ("POST", "/oauth/amazon/consent", None, dict.fromkeys(CALLERS, 404)),
     "POST /api/companies/{company_id:int}/amazon/regions/{region:str}/refresh": (
         "POST",
         "/api/companies/{us}/amazon/regions/NA/refresh",

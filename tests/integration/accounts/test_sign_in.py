@@ -29,6 +29,7 @@ async def test_login_sets_an_http_only_session_cookie_and_me_answers(browser_fac
         "displayName": "Sue Support",
         "role": "support",
         "companyScope": None,
+        "language": None,
     }
     assert me.json()["csrfToken"] == services_user.headers["X-CSRF-Token"]
     assert before_login.status_code == 401

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from litestar import Litestar
@@ -38,7 +40,9 @@ def routes_of(app: Litestar) -> set[str]:
 
 
 async def stored_settings(company_ids: list[int]) -> list[Any]:
-    companies = await Company.select(Company.id, Company.parent, Company.unified).where(Company.id.is_in(company_ids))
+    companies = await Company.select(Company.id, Company.parent, Company.unified, Company.language).where(
+        Company.id.is_in(company_ids)
+    )
     settings = await AmazonSettings.select().where(AmazonSettings.company.is_in(company_ids))
     connections = await AmazonConnection.select(*CONNECTION_SETTINGS).where(AmazonConnection.company.is_in(company_ids))
     credentials = await IntegrationCredentials.select()
@@ -63,10 +67,21 @@ async def test_every_route_but_save_leaves_stored_settings_unchanged(
     before = await stored_settings(ids)
     cred = f"/api/integration-credentials/edits/{credentials_draft['id']}"
 
+    async def first_link_id() -> int:
+        return int((await admin.get(f"/api/edits/{drafts['edit_id']}")).json()["consentLinks"][0]["id"])
+
+    async def link_token() -> str:
+        body = (await admin.get("/api/outbox")).json()["items"][0]["body"]
+        return str(re.findall(r"/oauth/amazon/consent/([A-Za-z0-9_-]{43})", body)[0])
+
+    async def holder_button() -> Any:
+        return await admin.post("/oauth/amazon/consent", data={"token": await link_token()})
+
     calls = {
         "GET /health": lambda: admin.get("/health"),
         "GET /ready": lambda: admin.get("/ready"),
         "GET /api/auth/me": lambda: admin.get("/api/auth/me"),
+        "PUT /api/auth/me/language": lambda: admin.put("/api/auth/me/language", json={"language": "fr"}),
         "POST /api/auth/login": lambda: admin.post("/api/auth/login", json={"username": "x", "password": "y"}),
         "GET /api/companies": lambda: admin.get("/api/companies"),
         "POST /api/companies": lambda: admin.post("/api/companies", json={"code": "NEW-01", "name": "New"}),
@@ -86,6 +101,19 @@ async def test_every_route_but_save_leaves_stored_settings_unchanged(
         ),
         "POST /api/companies/{company_id:int}/amazon/regions/{region:str}/refresh": lambda: admin.post(
             f"/api/companies/{ca['id']}/amazon/regions/NA/refresh"
+        ),
+        "POST /api/edits/{edit_id:uuid}/regions/{region:str}/consent-links": lambda: admin.post(
+            f"/api/edits/{drafts['edit_id']}/regions/NA/consent-links", json={"email": "holder@example.com"}
+        ),
+        "POST /api/edits/{edit_id:uuid}/consent-links/{link_id:int}/resend": lambda: _then(
+            first_link_id(), lambda link: admin.post(f"/api/edits/{drafts['edit_id']}/consent-links/{link}/resend")
+        ),
+        "GET /oauth/amazon/consent/{token:str}": lambda: _then(
+            link_token(), lambda token: admin.get(f"/oauth/amazon/consent/{token}")
+        ),
+        "POST /oauth/amazon/consent": holder_button,
+        "DELETE /api/edits/{edit_id:uuid}/consent-links/{link_id:int}": lambda: _then(
+            first_link_id(), lambda link: admin.delete(f"/api/edits/{drafts['edit_id']}/consent-links/{link}")
         ),
         "GET /oauth/amazon/callback": lambda: admin.get("/oauth/amazon/callback", params={"state": "x"}),
         "GET /oauth/amazon/login": lambda: admin.get("/oauth/amazon/login"),
@@ -128,6 +156,11 @@ async def test_every_route_but_save_leaves_stored_settings_unchanged(
         response = await call()
         assert response.status_code < 500, (name, response.text)
     assert await stored_settings(ids) == before
+
+
+async def _then(first: Awaitable[Any], then: Callable[[Any], Awaitable[Any]]) -> Any:
+    """A call that needs what an earlier answer said (a link's id or token)."""
+    return await then(await first)
 
 
 async def test_save_is_the_route_that_changes_them(admin: Browser) -> None:

@@ -243,6 +243,8 @@ describe("companies page", () => {
       name: "Acme France",
       parentId: 5,
       unified: true,
+      // The language of its e-mails: the page's unless chosen.
+      language: "en",
     });
     // The form is cleared: no parent any more.
     expect(parent).toHaveValue("");

@@ -163,7 +163,7 @@ describe("needs action on the companies page", () => {
     expect(far).toHaveTextContent("FE expired never checked");
     expect(far).toHaveTextContent("top-level company");
     expect(far).not.toHaveTextContent("Used by");
-    expect(screen.getByRole("group", { name: /^Pages of re-authorization required/ })).toHaveTextContent(
+    expect(screen.getByRole("group", { name: /^Pages of re-authorization required/i })).toHaveTextContent(
       "1–1 of 1",
     );
 

@@ -1,6 +1,8 @@
 /** The app's SP-API credentials per account type and environment, changed through Edit → Save like settings. */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import i18n from "i18next";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, unwrap, type Schemas } from "../../api/client";
 import { appCredentialsQuery, credentialsDraftQuery, keys } from "../../api/queries";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
@@ -10,11 +12,12 @@ import { CredentialsEditor } from "./CredentialsEditor";
 type Credentials = Schemas["AppCredentials"];
 
 export function AppCredentialsSection() {
+  const { t } = useTranslation();
   const list = useQuery(appCredentialsQuery);
   let body;
-  if (list.isPending) body = <Loading what="app credentials" />;
+  if (list.isPending) body = <Loading text={t("admin.credentials.loading")} />;
   else if (list.isError) body = <ErrorBox error={list.error} onRetry={() => void list.refetch()} />;
-  else if (list.data.length === 0) body = <Empty>No app credentials are known.</Empty>;
+  else if (list.data.length === 0) body = <Empty>{t("admin.credentials.none")}</Empty>;
   else
     body = (
       <div className="cards">
@@ -25,21 +28,27 @@ export function AppCredentialsSection() {
     );
   return (
     <section className="panel" aria-labelledby="credentials-title">
-      <h2 id="credentials-title">App credentials</h2>
-      <p className="muted">
-        The ERP's Selling Partner API application, the same for every company. Secrets are never shown: only
-        their last characters.
-      </p>
+      <h2 id="credentials-title">{t("admin.credentials.title")}</h2>
+      <p className="muted">{t("admin.credentials.intro")}</p>
       {body}
     </section>
   );
 }
 
 function title(c: { accountType: string; environment: string }) {
-  return `${c.accountType === "seller" ? "Seller" : "Vendor"} app — ${c.environment}`;
+  const environment =
+    c.environment === "production"
+      ? i18n.t("admin.credentials.production")
+      : c.environment === "sandbox"
+        ? i18n.t("admin.credentials.sandbox")
+        : c.environment;
+  return c.accountType === "seller"
+    ? i18n.t("admin.credentials.sellerApp", { environment })
+    : i18n.t("admin.credentials.vendorApp", { environment });
 }
 
 function CredentialsCard({ credentials: c }: { credentials: Credentials }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [editId, setEditId] = useState<string | null>(null);
   const draft = useQuery({ ...credentialsDraftQuery(editId ?? ""), enabled: Boolean(editId) });
@@ -71,14 +80,14 @@ function CredentialsCard({ credentials: c }: { credentials: Credentials }) {
             type="button"
             onClick={() => begin.mutate()}
             disabled={begin.isPending}
-            aria-label={`Edit ${heading}`}
+            aria-label={t("admin.credentials.editLabel", { heading })}
           >
-            Edit
+            {t("common.edit")}
           </button>
         )}
       </div>
       {begin.isError && <ErrorBox error={begin.error} />}
-      {editId && draft.isPending && <Loading what="the draft" />}
+      {editId && draft.isPending && <Loading text={t("admin.credentials.loadingDraft")} />}
       {editId && draft.isError && <ErrorBox error={draft.error} onRetry={close} />}
       {draft.data && editId ? (
         <CredentialsEditor draft={draft.data} heading={heading} onClosed={close} />
@@ -90,23 +99,24 @@ function CredentialsCard({ credentials: c }: { credentials: Credentials }) {
 }
 
 function CredentialsView({ c }: { c: Credentials }) {
-  if (!c.configured) return <p className="muted">Not configured.</p>;
+  const { t } = useTranslation();
+  if (!c.configured) return <p className="muted">{t("admin.credentials.notConfigured")}</p>;
   return (
     <dl className="kv">
       <div className="kv-row">
-        <dt>Application ID</dt>
+        <dt>{t("admin.credentials.applicationId")}</dt>
         <dd>{c.applicationId ?? "—"}</dd>
       </div>
       <div className="kv-row">
-        <dt>LWA client ID</dt>
+        <dt>{t("admin.credentials.lwaClientId")}</dt>
         <dd>{c.lwaClientId ?? "—"}</dd>
       </div>
       <div className="kv-row">
-        <dt>Client secret</dt>
-        <dd>{c.clientSecretFingerprint ? c.clientSecretFingerprint : "not set"}</dd>
+        <dt>{t("admin.credentials.clientSecret")}</dt>
+        <dd>{c.clientSecretFingerprint ? c.clientSecretFingerprint : t("admin.credentials.notSet")}</dd>
       </div>
       <div className="kv-row">
-        <dt>Secret expires on</dt>
+        <dt>{t("admin.credentials.secretExpires")}</dt>
         <dd
           className={
             c.daysUntilSecretExpires != null && c.daysUntilSecretExpires <= 30 ? "warning-text" : undefined
@@ -117,18 +127,23 @@ function CredentialsView({ c }: { c: Credentials }) {
         </dd>
       </div>
       <div className="kv-row">
-        <dt>Redirect URI</dt>
+        <dt>{t("admin.credentials.redirectUri")}</dt>
         <dd>{c.redirectUri ?? "—"}</dd>
       </div>
       <div className="kv-row">
-        <dt>Draft app</dt>
-        <dd>{c.draftApp ? "Yes (consent URLs add version=beta)" : "No"}</dd>
+        <dt>{t("admin.credentials.draftApp")}</dt>
+        <dd>{c.draftApp ? t("admin.credentials.draftAppYes") : t("common.no")}</dd>
       </div>
       <div className="kv-row">
-        <dt>Last saved</dt>
+        <dt>{t("admin.credentials.lastSaved")}</dt>
         <dd>
-          {formatDateTime(c.updatedAt)}
-          {c.updatedBy && ` by ${c.updatedBy}`} (version {c.version})
+          {c.updatedBy
+            ? t("admin.credentials.savedBy", {
+                when: formatDateTime(c.updatedAt),
+                name: c.updatedBy,
+                version: c.version,
+              })
+            : t("admin.credentials.saved", { when: formatDateTime(c.updatedAt), version: c.version })}
         </dd>
       </div>
     </dl>

@@ -1,6 +1,7 @@
 /** Editing one set of app credentials: each field goes into a server-side draft; the secret is write-only. */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, ApiError, fieldErrors, unwrap, type Schemas } from "../../api/client";
 import { keys } from "../../api/queries";
 import { ErrorBox } from "../../components/QueryState";
@@ -19,6 +20,7 @@ export function CredentialsEditor({
   heading: string;
   onClosed: () => void;
 }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const current = draft.current;
   const [text, setText] = useState<Record<TextField, string>>({
@@ -81,7 +83,8 @@ export function CredentialsEditor({
   });
   const changed = (f: keyof Changes) => f in draft.changes;
   const cls = (f: keyof Changes) => `edit-field${changed(f) ? " changed" : ""}${errors[f] ? " invalid" : ""}`;
-  const tag = (f: keyof Changes) => (changed(f) ? <span className="changed-tag">changed</span> : null);
+  const tag = (f: keyof Changes) =>
+    changed(f) ? <span className="changed-tag">{t("common.changed")}</span> : null;
   const err = (f: keyof Changes, id: string) =>
     errors[f] ? (
       <span className="field-error" id={`${id}-error`}>
@@ -110,17 +113,17 @@ export function CredentialsEditor({
   );
   const expiry = draft.changes.clientSecretExpiresAt ?? current.clientSecretExpiresAt ?? "";
   return (
-    <div className="edit-grid" aria-label={`Editing ${heading}`} role="group">
-      {textInput("applicationId", "Application ID")}
-      {textInput("lwaClientId", "LWA client ID")}
+    <div className="edit-grid" aria-label={t("admin.editor.editing", { heading })} role="group">
+      {textInput("applicationId", t("admin.credentials.applicationId"))}
+      {textInput("lwaClientId", t("admin.credentials.lwaClientId"))}
       <div className={cls("lwaClientSecret")}>
-        <label htmlFor={`${id}-secret`}>New client secret</label>
+        <label htmlFor={`${id}-secret`}>{t("admin.editor.newSecret")}</label>
         <input
           id={`${id}-secret`}
           type="password"
           autoComplete="new-password"
           value={secret}
-          placeholder="leave empty to keep the current secret"
+          placeholder={t("admin.editor.keepSecret")}
           aria-invalid={Boolean(errors.lwaClientSecret) || undefined}
           aria-describedby={`${id}-secret-hint${errors.lwaClientSecret ? ` ${id}-lwaClientSecret-error` : ""}`}
           onChange={(e) => setSecret(e.target.value)}
@@ -128,14 +131,16 @@ export function CredentialsEditor({
         />
         <span className="hint" id={`${id}-secret-hint`}>
           {draft.newSecretFingerprint
-            ? `A new secret (${draft.newSecretFingerprint}) waits for Save.`
-            : `Current secret: ${current.clientSecretFingerprint ? current.clientSecretFingerprint : "none"}.`}
+            ? t("admin.editor.newSecretWaits", { fingerprint: draft.newSecretFingerprint })
+            : current.clientSecretFingerprint
+              ? t("admin.editor.currentSecret", { fingerprint: current.clientSecretFingerprint })
+              : t("admin.editor.noSecret")}
         </span>
         {tag("lwaClientSecret")}
         {err("lwaClientSecret", `${id}-lwaClientSecret`)}
       </div>
       <div className={cls("clientSecretExpiresAt")}>
-        <label htmlFor={`${id}-expiry`}>Secret expires on</label>
+        <label htmlFor={`${id}-expiry`}>{t("admin.credentials.secretExpires")}</label>
         <input
           id={`${id}-expiry`}
           type="date"
@@ -149,7 +154,7 @@ export function CredentialsEditor({
         {tag("clientSecretExpiresAt")}
         {err("clientSecretExpiresAt", `${id}-clientSecretExpiresAt`)}
       </div>
-      {textInput("redirectUri", "Redirect URI")}
+      {textInput("redirectUri", t("admin.credentials.redirectUri"))}
       <div className={cls("draftApp")}>
         <input
           id={`${id}-draftApp`}
@@ -165,7 +170,7 @@ export function CredentialsEditor({
             change.mutate({ draftApp: e.target.checked });
           }}
         />
-        <label htmlFor={`${id}-draftApp`}>Draft app (consent with version=beta)</label>
+        <label htmlFor={`${id}-draftApp`}>{t("admin.editor.draftApp")}</label>
         {tag("draftApp")}
         {err("draftApp", `${id}-draftApp`)}
       </div>
@@ -173,12 +178,12 @@ export function CredentialsEditor({
         <div className="error-box" role="alert">
           <p>{conflict}</p>
           <button type="button" onClick={() => cancel.mutate()}>
-            Reload
+            {t("common.reload")}
           </button>
         </div>
       )}
       {save.isError && !conflict && Object.keys(fieldErrors(save.error)).length === 0 && (
-        <ErrorBox error={save.error} title="Not saved." />
+        <ErrorBox error={save.error} title={t("common.notSaved")} />
       )}
       <div className="form-actions">
         <button
@@ -187,10 +192,10 @@ export function CredentialsEditor({
           disabled={save.isPending || change.isPending}
           onClick={() => save.mutate()}
         >
-          Save
+          {t("common.save")}
         </button>
         <button type="button" disabled={cancel.isPending} onClick={() => cancel.mutate()}>
-          Cancel
+          {t("common.cancel")}
         </button>
       </div>
     </div>

@@ -1,37 +1,37 @@
 /** Mail that the app queued (expiry reminders); the only place to read it when no SMTP server is configured. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { OUTBOX_PAGE_SIZE, outboxQuery } from "../../api/queries";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { formatDateTime } from "../../lib/format";
 
 export function OutboxSection() {
+  const { t } = useTranslation();
   const [offset, setOffset] = useState(0);
   const outbox = useQuery({ ...outboxQuery(offset), placeholderData: keepPreviousData });
   let body;
-  if (outbox.isPending) body = <Loading what="the outbox" />;
+  if (outbox.isPending) body = <Loading text={t("admin.outbox.loading")} />;
   else if (outbox.isError) body = <ErrorBox error={outbox.error} onRetry={() => void outbox.refetch()} />;
   else {
     const page = outbox.data;
     body = (
       <>
         <p className={page.smtpConfigured ? "muted" : "notice"}>
-          {page.smtpConfigured
-            ? "An SMTP server is configured: these messages are sent by e-mail; the list is kept for reference."
-            : "No SMTP server is configured: e-mail is not sent. Messages wait here instead."}
+          {page.smtpConfigured ? t("admin.outbox.smtp") : t("admin.outbox.noSmtp")}
         </p>
         {page.items.length === 0 ? (
-          <Empty>The outbox is empty.</Empty>
+          <Empty>{t("admin.outbox.empty")}</Empty>
         ) : (
           <>
             <table className="data-table">
               <thead>
                 <tr>
-                  <th scope="col">Created</th>
-                  <th scope="col">To</th>
-                  <th scope="col">Subject</th>
-                  <th scope="col">Sent</th>
+                  <th scope="col">{t("admin.outbox.created")}</th>
+                  <th scope="col">{t("admin.outbox.to")}</th>
+                  <th scope="col">{t("admin.outbox.subject")}</th>
+                  <th scope="col">{t("admin.outbox.sent")}</th>
                 </tr>
               </thead>
               <tbody>
@@ -45,7 +45,9 @@ export function OutboxSection() {
                         <pre className="mail-body">{m.body}</pre>
                       </details>
                     </td>
-                    <td className="nowrap">{m.sentAt ? formatDateTime(m.sentAt) : "not sent"}</td>
+                    <td className="nowrap">
+                      {m.sentAt ? formatDateTime(m.sentAt) : t("admin.outbox.notSent")}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -64,7 +66,7 @@ export function OutboxSection() {
   }
   return (
     <section className="panel" aria-labelledby="outbox-title">
-      <h2 id="outbox-title">Mail outbox</h2>
+      <h2 id="outbox-title">{t("admin.outbox.title")}</h2>
       {body}
     </section>
   );

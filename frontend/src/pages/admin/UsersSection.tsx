@@ -1,18 +1,20 @@
 /** Users: who may sign in, with which role and companies; create and deactivate (unscoped admins only). */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { useTranslation } from "react-i18next";
 import { api, fieldErrors, unwrap, type Schemas } from "../../api/client";
 import { keys, usersQuery } from "../../api/queries";
 import { ConfirmDialog } from "../../components/Dialog";
 import { FieldError } from "../../components/FieldError";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
-import { formatDate, ROLE_TEXT } from "../../lib/format";
+import { formatDate, roleText } from "../../lib/format";
 import { useMe } from "../../lib/useMe";
 
 type UserView = Schemas["UserView"];
 type Role = UserView["role"];
 
 export function UsersSection() {
+  const { t } = useTranslation();
   const me = useMe();
   const users = useQuery(usersQuery);
   const queryClient = useQueryClient();
@@ -27,20 +29,20 @@ export function UsersSection() {
   });
 
   let body;
-  if (users.isPending) body = <Loading what="users" />;
+  if (users.isPending) body = <Loading text={t("admin.users.loading")} />;
   else if (users.isError) body = <ErrorBox error={users.error} onRetry={() => void users.refetch()} />;
-  else if (users.data.items.length === 0) body = <Empty>No users.</Empty>;
+  else if (users.data.items.length === 0) body = <Empty>{t("admin.users.none")}</Empty>;
   else
     body = (
       <table className="data-table">
         <thead>
           <tr>
-            <th scope="col">Username</th>
-            <th scope="col">Name</th>
-            <th scope="col">Role</th>
-            <th scope="col">Companies</th>
-            <th scope="col">Created</th>
-            <th scope="col">Status</th>
+            <th scope="col">{t("admin.users.username")}</th>
+            <th scope="col">{t("admin.users.name")}</th>
+            <th scope="col">{t("admin.users.role")}</th>
+            <th scope="col">{t("admin.users.companies")}</th>
+            <th scope="col">{t("admin.users.created")}</th>
+            <th scope="col">{t("admin.users.status")}</th>
           </tr>
         </thead>
         <tbody>
@@ -48,21 +50,21 @@ export function UsersSection() {
             <tr key={u.id} className={u.active ? undefined : "inactive"}>
               <td>{u.username}</td>
               <td>{u.displayName}</td>
-              <td>{ROLE_TEXT[u.role]}</td>
-              <td>{u.companyScope ? u.companyScope.map((c) => c.code).join(", ") : "all"}</td>
+              <td>{roleText(u.role)}</td>
+              <td>{u.companyScope ? u.companyScope.map((c) => c.code).join(", ") : t("admin.users.all")}</td>
               <td className="nowrap">{formatDate(u.createdAt)}</td>
               <td>
-                {u.active ? "active" : "deactivated"}
+                {u.active ? t("admin.users.active") : t("admin.users.deactivated")}
                 {u.active && u.id !== me.id && (
                   <>
                     {" "}
                     <button
                       type="button"
                       className="small"
-                      aria-label={`Deactivate ${u.username}`}
+                      aria-label={t("admin.users.deactivateUser", { name: u.username })}
                       onClick={() => setToDeactivate(u)}
                     >
-                      Deactivate
+                      {t("admin.users.deactivate")}
                     </button>
                   </>
                 )}
@@ -75,20 +77,20 @@ export function UsersSection() {
 
   return (
     <section className="panel" aria-labelledby="users-title">
-      <h2 id="users-title">Users</h2>
+      <h2 id="users-title">{t("admin.users.title")}</h2>
       {body}
-      {deactivate.isError && <ErrorBox error={deactivate.error} title="Not deactivated." />}
+      {deactivate.isError && <ErrorBox error={deactivate.error} title={t("admin.users.notDeactivated")} />}
       <CreateUserForm />
       {toDeactivate && (
         <ConfirmDialog
-          title={`Deactivate ${toDeactivate.username}?`}
-          confirmLabel="Deactivate"
+          title={t("admin.users.deactivateTitle", { name: toDeactivate.username })}
+          confirmLabel={t("admin.users.deactivate")}
           danger
           busy={deactivate.isPending}
           onConfirm={() => deactivate.mutate(toDeactivate.id)}
           onCancel={() => setToDeactivate(null)}
         >
-          <p>{toDeactivate.displayName} will be signed out and can no longer sign in.</p>
+          <p>{t("admin.users.deactivateText", { name: toDeactivate.displayName })}</p>
         </ConfirmDialog>
       )}
     </section>
@@ -96,6 +98,7 @@ export function UsersSection() {
 }
 
 function CreateUserForm() {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
@@ -138,9 +141,9 @@ function CreateUserForm() {
   });
   return (
     <form className="inline-form" onSubmit={onSubmit} aria-labelledby="new-user-title" noValidate>
-      <h3 id="new-user-title">New user</h3>
+      <h3 id="new-user-title">{t("admin.users.newUser")}</h3>
       <div className="field">
-        <label htmlFor="user-username">Username</label>
+        <label htmlFor="user-username">{t("admin.users.username")}</label>
         <input
           {...field("user-username", "username")}
           value={username}
@@ -150,7 +153,7 @@ function CreateUserForm() {
         <FieldError id="user-username-error" message={errors.username} />
       </div>
       <div className="field">
-        <label htmlFor="user-display">Display name</label>
+        <label htmlFor="user-display">{t("admin.users.displayName")}</label>
         <input
           {...field("user-display", "displayName")}
           value={displayName}
@@ -159,20 +162,20 @@ function CreateUserForm() {
         <FieldError id="user-display-error" message={errors.displayName} />
       </div>
       <div className="field">
-        <label htmlFor="user-role">Role</label>
+        <label htmlFor="user-role">{t("admin.users.role")}</label>
         <select
           {...field("user-role", "role")}
           value={role}
           onChange={(e) => setRole(e.target.value as Role)}
         >
-          <option value="viewer">Viewer</option>
-          <option value="support">Support</option>
-          <option value="admin">Admin</option>
+          <option value="viewer">{roleText("viewer")}</option>
+          <option value="support">{roleText("support")}</option>
+          <option value="admin">{roleText("admin")}</option>
         </select>
         <FieldError id="user-role-error" message={errors.role} />
       </div>
       <div className="field">
-        <label htmlFor="user-password">Initial password</label>
+        <label htmlFor="user-password">{t("admin.users.initialPassword")}</label>
         <input
           {...field("user-password", "password")}
           type="password"
@@ -180,24 +183,26 @@ function CreateUserForm() {
           value={password}
           onChange={(e) => setPassword(e.target.value)}
         />
-        <span className="hint">At least 12 characters</span>
+        <span className="hint">{t("admin.users.passwordHint")}</span>
         <FieldError id="user-password-error" message={errors.password} />
       </div>
       <div className="field">
-        <label htmlFor="user-companies">Limit to companies</label>
+        <label htmlFor="user-companies">{t("admin.users.limitTo")}</label>
         <input
           {...field("user-companies", "companyCodes")}
           value={companies}
-          placeholder="e.g. US-01, UK-01 (empty: all)"
+          placeholder={t("admin.users.limitPlaceholder")}
           onChange={(e) => setCompanies(e.target.value)}
         />
         <FieldError id="user-companies-error" message={errors.companyCodes} />
       </div>
       <button type="submit" className="primary" disabled={create.isPending}>
-        {create.isPending ? "Creating…" : "Create user"}
+        {create.isPending ? t("companies.create.creating") : t("admin.users.create")}
       </button>
       {create.isError && Object.keys(errors).length === 0 && <ErrorBox error={create.error} />}
-      {create.isSuccess && <p className="notice">Created {create.data.username}.</p>}
+      {create.isSuccess && (
+        <p className="notice">{t("admin.users.createdUser", { name: create.data.username })}</p>
+      )}
     </form>
   );
 }

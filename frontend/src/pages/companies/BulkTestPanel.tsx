@@ -3,7 +3,9 @@
  * background jobs, so a reload finds it again), cancel it, and read its results or download them as CSV.
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import i18n from "i18next";
 import { useEffect, useRef, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { ApiError, type Schemas } from "../../api/client";
 import {
   bulkTestQuery,
@@ -20,19 +22,12 @@ import { ConfirmDialog } from "../../components/Dialog";
 import { ErrorBox, Loading } from "../../components/QueryState";
 import { formatCount, formatDateTime } from "../../lib/format";
 import { BulkTestResults } from "./BulkTestResults";
-import {
-  connectionsCounted,
-  countOf,
-  isFiltered,
-  plural,
-  sweepFilter,
-  testedText,
-  type Sweep,
-} from "./sweep";
+import { connectionsCounted, countOf, isFiltered, sweepFilter, testedText, type Sweep } from "./sweep";
 
 type Run = Schemas["BulkTestView"];
 
 export function BulkTestPanel({ sweep }: { sweep: Sweep }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const current = useQuery(currentBulkTestQuery);
   const runId = current.data?.id;
@@ -54,21 +49,17 @@ export function BulkTestPanel({ sweep }: { sweep: Sweep }) {
 
   return (
     <section className="panel bulk-test" aria-labelledby="bulk-test-title">
-      <h2 id="bulk-test-title">Test connections</h2>
+      <h2 id="bulk-test-title">{t("bulk.title")}</h2>
       <StartButton sweep={sweep} busy={start.isPending || run?.state === "running"} onStart={start.mutate} />
       {start.isError && <StartError error={start.error} onFollow={follow} />}
       {current.isPending ? (
-        <Loading what="the latest bulk test" />
+        <Loading text={t("bulk.loading")} />
       ) : current.isError ? (
-        <ErrorBox
-          title="The latest bulk test could not be loaded."
-          error={current.error}
-          onRetry={() => void current.refetch()}
-        />
+        <ErrorBox title={t("bulk.notLoaded")} error={current.error} onRetry={() => void current.refetch()} />
       ) : run ? (
         <RunView run={run} />
       ) : (
-        <p className="muted">No bulk test has run on your companies yet.</p>
+        <p className="muted">{t("bulk.none")}</p>
       )}
     </section>
   );
@@ -98,28 +89,22 @@ function StartButton({
   busy: boolean;
   onStart: (target: { status?: StatusFilter; region?: Region }) => void;
 }) {
+  const { t } = useTranslation();
   const counts = useQuery(statusCountsQuery(sweep.region));
   const filter = sweepFilter(sweep.key);
   const filtered = isFiltered(sweep);
-  let label = "Test all connections";
+  let label = t("bulk.testAll");
   let count: number | undefined;
   let note: string | undefined;
   if (filtered && counts.data) {
     if (filter?.key === "new-token") {
       count = counts.data.reauthorization_required ?? 0;
-      label = `Test the ${plural(count, "connection that needs", "connections that need")} re-authorization`;
+      label = t("bulk.testReauthorization", { count });
       const expired = counts.data.expired ?? 0;
-      if (expired > 0)
-        note =
-          expired === 1
-            ? "The 1 expired authorization is not tested: it needs a new token whatever a test finds."
-            : `The ${formatCount(expired)} expired authorizations are not tested: they need a new token whatever a test finds.`;
+      if (expired > 0) note = t("bulk.expiredNotTested", { count: expired });
     } else {
       count = filter ? countOf(filter, counts.data) : connectionsCounted(counts.data);
-      label =
-        count === 1
-          ? "Test the 1 connection in this filter"
-          : `Test all ${formatCount(count)} connections in this filter`;
+      label = t("bulk.testFilter", { count });
     }
   }
   return (
@@ -132,24 +117,21 @@ function StartButton({
       >
         {label}
       </button>
-      <span className="hint">
-        {busy
-          ? "One bulk test at a time: this one runs until it ends or is cancelled."
-          : "Runs in the background within Amazon's limits (about one test a minute per seller account)."}
-      </span>
+      <span className="hint">{busy ? t("bulk.oneAtATime") : t("bulk.inBackground")}</span>
       {note && <p className="hint">{note}</p>}
     </div>
   );
 }
 
 function StartError({ error, onFollow }: { error: unknown; onFollow: () => void }) {
+  const { t } = useTranslation();
   const running = error instanceof ApiError && error.code === "bulk_test_running";
   return (
     <div className="error-box" role="alert">
-      <span>{error instanceof Error ? error.message : "The bulk test could not be started."}</span>
+      <span>{error instanceof Error ? error.message : t("bulk.notStarted")}</span>
       {running && (
         <button type="button" className="link-button" onClick={onFollow}>
-          Follow the running test
+          {t("bulk.follow")}
         </button>
       )}
     </div>
@@ -157,14 +139,17 @@ function StartError({ error, onFollow }: { error: unknown; onFollow: () => void 
 }
 
 function RunView({ run }: { run: Run }) {
+  const { t } = useTranslation();
   const what = testedText(run.statusFilter, run.regionFilter);
   return (
     <div className="bulk-run">
-      <h3>
-        Bulk test #{run.id}: {what}
-      </h3>
+      <h3>{t("bulk.run", { id: run.id, what })}</h3>
       <p className="muted small-text">
-        Started by {run.startedBy} on <time dateTime={run.createdAt}>{formatDateTime(run.createdAt)}</time>
+        <Trans
+          i18nKey="bulk.startedBy"
+          values={{ name: run.startedBy, when: formatDateTime(run.createdAt) }}
+          components={{ time: <time dateTime={run.createdAt} /> }}
+        />
       </p>
       {run.state === "running" ? (
         <Progress run={run} />
@@ -181,19 +166,32 @@ function RunView({ run }: { run: Run }) {
 }
 
 function progressText(run: Run): string {
-  return `Tested ${formatCount(run.tested)} of ${formatCount(run.total)} · ${plural(run.failures, "failure", "failures")} so far`;
+  return i18n.t("bulk.progress", {
+    tested: formatCount(run.tested),
+    total: formatCount(run.total),
+    failures: i18n.t("bulk.failures", { count: run.failures }),
+  });
 }
 
 function endText(run: Run): string {
   const when = formatDateTime(run.finishedAt);
   if (run.state === "cancelled") {
-    return `Cancelled${run.cancelledBy ? ` by ${run.cancelledBy}` : ""} on ${when} after testing ${formatCount(run.tested)} of ${formatCount(run.total)}: ${plural(run.failures, "failure", "failures")}.`;
+    const values = {
+      when,
+      tested: formatCount(run.tested),
+      total: formatCount(run.total),
+      failures: i18n.t("bulk.failures", { count: run.failures }),
+    };
+    return run.cancelledBy
+      ? i18n.t("bulk.cancelledBy", { ...values, name: run.cancelledBy })
+      : i18n.t("bulk.cancelled", values);
   }
-  if (run.total === 0) return `Finished on ${when}: no connection was in the filter.`;
-  return `Finished on ${when}: ${formatCount(run.tested)} tested, ${plural(run.failures, "needs", "need")} attention.`;
+  if (run.total === 0) return i18n.t("bulk.finishedEmpty", { when });
+  return i18n.t("bulk.finished", { when, tested: formatCount(run.tested), count: run.failures });
 }
 
 function Progress({ run }: { run: Run }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const cancel = useMutation({
@@ -217,7 +215,7 @@ function Progress({ run }: { run: Run }) {
       <div
         className="progress"
         role="progressbar"
-        aria-label={`Bulk test #${run.id}`}
+        aria-label={t("bulk.progressLabel", { id: run.id })}
         aria-valuemin={0}
         aria-valuemax={run.total}
         aria-valuenow={run.tested}
@@ -228,24 +226,21 @@ function Progress({ run }: { run: Run }) {
       <div className="bulk-progress">
         <span>{text}</span>
         <button type="button" onClick={() => setConfirming(true)} disabled={cancel.isPending}>
-          Cancel
+          {t("common.cancel")}
         </button>
       </div>
       {cancel.isError && <ErrorBox error={cancel.error} />}
       {confirming && (
         <ConfirmDialog
-          title="Cancel the bulk test?"
-          confirmLabel="Cancel the test"
-          cancelLabel="Keep testing"
+          title={t("bulk.cancelTitle")}
+          confirmLabel={t("bulk.cancelConfirm")}
+          cancelLabel={t("bulk.keepTesting")}
           danger
           busy={cancel.isPending}
           onConfirm={() => cancel.mutate()}
           onCancel={() => setConfirming(false)}
         >
-          <p>
-            What is tested so far stays in the results; the other{" "}
-            {plural(run.total - run.tested, "connection is", "connections are")} not tested.
-          </p>
+          <p>{t("bulk.cancelText", { count: run.total - run.tested })}</p>
         </ConfirmDialog>
       )}
     </>

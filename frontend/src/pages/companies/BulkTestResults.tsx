@@ -1,6 +1,7 @@
 /** An ended bulk test's results, page by page (or its failures only), and the link to download them as CSV. */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
 import { BULK_RESULTS_PAGE_SIZE, bulkTestCsvUrl, bulkTestResultsQuery } from "../../api/queries";
@@ -14,6 +15,7 @@ const verdictClass = (result: Result) =>
   result.verdict == null ? "verdict-none" : result.verdict === "ok" ? "verdict-good" : "verdict-bad";
 
 export function BulkTestResults({ run }: { run: Schemas["BulkTestView"] }) {
+  const { t } = useTranslation();
   const [failuresOnly, setFailuresOnly] = useState(false);
   const [offset, setOffset] = useState(0);
   const results = useQuery({
@@ -22,25 +24,26 @@ export function BulkTestResults({ run }: { run: Schemas["BulkTestView"] }) {
   });
 
   let body;
-  if (results.isPending) body = <Loading what="the results" />;
+  if (results.isPending) body = <Loading text={t("bulk.results.loading")} />;
   else if (results.isError) body = <ErrorBox error={results.error} onRetry={() => void results.refetch()} />;
   else if (results.data.items.length === 0)
-    body = <Empty>{failuresOnly ? "No failures: every tested connection works." : "No results."}</Empty>;
+    body = <Empty>{failuresOnly ? t("bulk.results.noFailures") : t("bulk.results.none")}</Empty>;
   else {
     const page = results.data;
     body = (
       <>
         <table className="data-table bulk-results">
           <caption className="visually-hidden">
-            Results of bulk test #{run.id}
-            {failuresOnly ? ", failures only" : ""}
+            {failuresOnly
+              ? t("bulk.results.captionFailures", { id: run.id })
+              : t("bulk.results.caption", { id: run.id })}
           </caption>
           <thead>
             <tr>
-              <th scope="col">Company</th>
-              <th scope="col">Region</th>
-              <th scope="col">Verdict</th>
-              <th scope="col">Action</th>
+              <th scope="col">{t("bulk.results.company")}</th>
+              <th scope="col">{t("bulk.results.region")}</th>
+              <th scope="col">{t("bulk.results.verdict")}</th>
+              <th scope="col">{t("bulk.results.action")}</th>
             </tr>
           </thead>
           <tbody>
@@ -73,9 +76,9 @@ export function BulkTestResults({ run }: { run: Schemas["BulkTestView"] }) {
           total={page.total}
           pageSize={BULK_RESULTS_PAGE_SIZE}
           onOffset={setOffset}
-          previousLabel="Previous"
-          nextLabel="Next"
-          label={`Pages of the results of bulk test #${run.id}`}
+          previousLabel={t("pager.previous")}
+          nextLabel={t("pager.next")}
+          label={t("bulk.results.pages", { id: run.id })}
         />
       </>
     );
@@ -91,10 +94,10 @@ export function BulkTestResults({ run }: { run: Schemas["BulkTestView"] }) {
             setOffset(0);
           }}
         >
-          Failures only
+          {t("bulk.results.failuresOnly")}
         </button>
         <a href={bulkTestCsvUrl(run.id)} download>
-          Download CSV
+          {t("bulk.results.csv")}
         </a>
       </div>
       {body}

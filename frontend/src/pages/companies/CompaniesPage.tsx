@@ -4,6 +4,7 @@
  * and (for admins) the create form. The filter lives in the URL, so a reload or a shared link keeps it.
  */
 import { useEffect, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { useSearchParams } from "react-router";
 import { useMe } from "../../lib/useMe";
 import { BulkTestPanel } from "./BulkTestPanel";
@@ -16,6 +17,7 @@ import { NeedsActionBar } from "./NeedsActionBar";
 import { isFiltered, parseSweep, sweepFilter, sweepParams, type Sweep } from "./sweep";
 
 export function CompaniesPage() {
+  const { t } = useTranslation();
   const me = useMe();
   const [params, setParams] = useSearchParams();
   const sweep = parseSweep(params);
@@ -30,15 +32,15 @@ export function CompaniesPage() {
   const filtered = isFiltered(sweep);
   const onSweep = (next: Sweep) => setParams((current) => sweepParams(next, current));
 
-  let title = "All companies";
+  let title = t("companies.all");
   if (filtered) {
-    title = sweepFilter(sweep.key)?.title ?? "Companies connected";
-    if (sweep.region) title += ` in ${sweep.region}`;
+    title = sweepFilter(sweep.key)?.title() ?? t("companies.connected");
+    if (sweep.region) title = t("companies.titleInRegion", { title, region: sweep.region });
   }
 
   return (
     <>
-      <h1>Companies</h1>
+      <h1>{t("companies.title")}</h1>
       <ExpiryTimeline />
       <NeedsActionBar sweep={sweep} onChange={onSweep} />
       {me.canTest && <BulkTestPanel sweep={sweep} />}
@@ -46,12 +48,12 @@ export function CompaniesPage() {
         <div className="panel-head">
           <h2 id="tree-title">{title}</h2>
           <div className="search">
-            <label htmlFor="company-search">Search companies</label>
+            <label htmlFor="company-search">{t("companies.searchLabel")}</label>
             <input
               id="company-search"
               type="search"
               value={search}
-              placeholder="Code or name"
+              placeholder={t("companies.searchPlaceholder")}
               onChange={(e) => setSearch(e.target.value)}
             />
           </div>

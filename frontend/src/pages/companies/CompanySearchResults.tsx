@@ -1,32 +1,35 @@
 /** The companies whose code or name matches a search, as a flat list (each with its parent), page by page. */
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { companyPagesQuery } from "../../api/queries";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
-import { formatCount } from "../../lib/format";
 import { CompanyRow, CompanyTable, ShowMore, WideRow, pageItems } from "./CompanyTree";
 
 export function CompanySearchResults({ q }: { q: string }) {
+  const { t } = useTranslation();
   const list = useInfiniteQuery({ ...companyPagesQuery({ q }), placeholderData: keepPreviousData });
-  if (list.isPending) return <Loading what="companies" />;
+  if (list.isPending) return <Loading text={t("companies.tree.loading")} />;
   if (!list.data) {
     return <ErrorBox error={list.error} onRetry={() => void list.refetch()} />;
   }
   const items = pageItems(list.data.pages);
   const total = list.data.pages.at(-1)?.total ?? items.length;
-  if (items.length === 0) return <Empty>No company matches “{q}”.</Empty>;
+  if (items.length === 0) return <Empty>{t("picker.noMatch", { query: q })}</Empty>;
   return (
     <>
       <p className="muted" role="status">
-        {formatCount(total)} {total === 1 ? "company matches" : "companies match"} “{q}”.
+        {t("companies.search.matches", { count: total, query: q })}
       </p>
-      <CompanyTable caption={`Companies matching “${q}”`}>
+      <CompanyTable caption={t("companies.search.caption", { query: q })}>
         {items.map((company) => (
           <CompanyRow
             key={company.id}
             company={company}
             note={
               <span className="muted parent-note">
-                {company.parent ? `under ${company.parent.code}` : "top-level company"}
+                {company.parent
+                  ? t("companies.search.under", { code: company.parent.code })
+                  : t("companies.search.topLevel")}
               </span>
             }
           />

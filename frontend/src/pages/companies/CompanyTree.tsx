@@ -5,6 +5,7 @@
  */
 import { useInfiniteQuery, useQueries, useQuery } from "@tanstack/react-query";
 import { useCallback, useState, type ReactNode } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
 import {
@@ -57,14 +58,15 @@ export function pageItems(pages: CompanyPage[] | undefined): Company[] {
 }
 
 export function CompanyTable({ caption, children }: { caption: string; children: ReactNode }) {
+  const { t } = useTranslation();
   return (
     <table className="data-table company-tree">
       <caption className="visually-hidden">{caption}</caption>
       <thead>
         <tr>
-          <th scope="col">Code</th>
-          <th scope="col">Name</th>
-          <th scope="col">Amazon account</th>
+          <th scope="col">{t("companies.tree.code")}</th>
+          <th scope="col">{t("companies.tree.name")}</th>
+          <th scope="col">{t("companies.tree.amazonAccount")}</th>
           {REGIONS.map((r) => (
             <th scope="col" key={r}>
               {r}
@@ -91,6 +93,7 @@ export function CompanyRow({
   toggle?: ReactNode;
   note?: ReactNode;
 }) {
+  const { t } = useTranslation();
   const member = company.unified && company.parent != null;
   return (
     <tr data-depth={depth}>
@@ -113,9 +116,11 @@ export function CompanyRow({
       </td>
       <td>
         {member ? (
-          <span className="unified-note">uses {company.accountOwner.code}'s account</span>
+          <span className="unified-note">
+            {t("companies.tree.usesAccount", { code: company.accountOwner.code })}
+          </span>
         ) : (
-          <span className="muted">own account</span>
+          <span className="muted">{t("companies.tree.ownAccount")}</span>
         )}
       </td>
       {REGIONS.map((region) => {
@@ -163,13 +168,17 @@ export function ShowMore({
   onMore: () => void;
   under?: string;
 }) {
+  const { t } = useTranslation();
   const left = Math.max(total - shown, 0);
   const next = Math.min(COMPANY_PAGE_SIZE, left);
+  const counts = { next: formatCount(next), left: formatCount(left) };
   return (
     <button type="button" className="link-button show-more" onClick={onMore} disabled={loading}>
       {loading
-        ? "Loading more…"
-        : `Show ${formatCount(next)} more of ${formatCount(left)}${under ? ` under ${under}` : ""}`}
+        ? t("companies.tree.loadingMore")
+        : under
+          ? t("companies.tree.showMoreUnder", { ...counts, code: under })
+          : t("companies.tree.showMore", counts)}
     </button>
   );
 }
@@ -178,6 +187,7 @@ type Level = { expansion: Expansion; small: boolean };
 
 /** A company and, when it is expanded, the companies under it. */
 function Branch({ company, depth, level }: { company: Company; depth: number; level: Level }) {
+  const { t } = useTranslation();
   const hasChildren = company.childrenCount > 0;
   const open =
     hasChildren && (level.expansion.choices.get(company.id) ?? (level.small && depth < AUTO_OPEN_DEPTH));
@@ -186,8 +196,8 @@ function Branch({ company, depth, level }: { company: Company; depth: number; le
       type="button"
       className="tree-toggle"
       aria-expanded={open}
-      aria-label={`Show companies under ${company.code}`}
-      title={`${formatCount(company.childrenCount)} ${company.childrenCount === 1 ? "company" : "companies"} under ${company.code}`}
+      aria-label={t("companies.tree.showUnder", { code: company.code })}
+      title={t("companies.tree.countUnder", { count: company.childrenCount, code: company.code })}
       onClick={() => level.expansion.set(company.id, !open)}
     >
       <span aria-hidden="true">{open ? "▾" : "▸"}</span>
@@ -215,12 +225,16 @@ function PagedBranches({
   level: Level;
   parent?: Company;
 }) {
+  const { t } = useTranslation();
   const list = useInfiniteQuery(companyPagesQuery(filter));
-  const where = parent ? ` under ${parent.code}` : "";
   if (list.isPending) {
     return (
       <WideRow depth={depth}>
-        <Loading what={`companies${where}`} />
+        <Loading
+          text={
+            parent ? t("companies.tree.loadingUnder", { code: parent.code }) : t("companies.tree.loading")
+          }
+        />
       </WideRow>
     );
   }
@@ -228,7 +242,9 @@ function PagedBranches({
     return (
       <WideRow depth={depth}>
         <ErrorBox
-          title={`The companies${where} could not be loaded.`}
+          title={
+            parent ? t("companies.tree.notLoadedUnder", { code: parent.code }) : t("companies.tree.notLoaded")
+          }
           error={list.error}
           onRetry={() => void list.refetch()}
         />
@@ -268,12 +284,13 @@ function Children({ parent, depth, level }: { parent: Company; depth: number; le
 
 /** A user limited to some companies sees those at the top (their parents are outside what they may see). */
 function ScopedRoots({ ids, level }: { ids: number[]; level: Level }) {
+  const { t } = useTranslation();
   const results = useQueries({ queries: ids.map((id) => companyQuery(id)) });
   const failed = results.find((r) => r.isError);
   if (results.some((r) => r.isPending)) {
     return (
       <WideRow>
-        <Loading what="companies" />
+        <Loading text={t("companies.tree.loading")} />
       </WideRow>
     );
   }
@@ -295,16 +312,17 @@ function ScopedRoots({ ids, level }: { ids: number[]; level: Level }) {
 }
 
 export function CompanyTree({ expansion }: { expansion: Expansion }) {
+  const { t } = useTranslation();
   const me = useMe();
   const count = useQuery(companyCountQuery);
-  if (count.isPending) return <Loading what="companies" />;
-  if (count.data === 0) return <p className="empty">No companies yet.</p>;
+  if (count.isPending) return <Loading text={t("companies.tree.loading")} />;
+  if (count.data === 0) return <p className="empty">{t("companies.tree.none")}</p>;
   // Without the count (an error), start collapsed: the safe choice for a large tree.
   const level: Level = { expansion, small: count.data != null && count.data <= SMALL_TREE };
   const scope = me.companyScope;
   return (
     <>
-      <CompanyTable caption="Companies by parent">
+      <CompanyTable caption={t("companies.tree.caption")}>
         {scope ? (
           <ScopedRoots ids={scope} level={level} />
         ) : (
@@ -312,9 +330,7 @@ export function CompanyTree({ expansion }: { expansion: Expansion }) {
         )}
       </CompanyTable>
       {count.data != null && (
-        <p className="muted tree-total">
-          {formatCount(count.data)} {count.data === 1 ? "company" : "companies"} in all.
-        </p>
+        <p className="muted tree-total">{t("companies.tree.total", { count: count.data })}</p>
       )}
     </>
   );

@@ -1,18 +1,25 @@
-/** Admins create a company: code, name, optional parent, and whether it uses the parent's Amazon account. */
+/**
+ * Admins create a company: code, name, optional parent, whether it uses the parent's Amazon account, and the
+ * language of its e-mails (the page's language unless chosen).
+ */
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { api, ApiError, fieldErrors, unwrap } from "../../api/client";
 import { keys } from "../../api/queries";
 import { CompanyPicker } from "../../components/CompanyPicker";
 import { FieldError } from "../../components/FieldError";
+import { currentLanguage, isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n";
 
 export function CreateCompanyForm() {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
   const [parentId, setParentId] = useState<number | null>(null);
   const [unified, setUnified] = useState(false);
+  const [language, setLanguage] = useState<Language | null>(null);
   const create = useMutation({
     mutationFn: () =>
       unwrap(
@@ -22,6 +29,7 @@ export function CreateCompanyForm() {
             name,
             parentId,
             unified: parentId != null && unified,
+            language: language ?? currentLanguage(),
           },
         }),
       ),
@@ -30,6 +38,7 @@ export function CreateCompanyForm() {
       setName("");
       setParentId(null);
       setUnified(false);
+      setLanguage(null);
       void queryClient.invalidateQueries({ queryKey: keys.allCompanies });
       void queryClient.invalidateQueries({ queryKey: keys.timeline });
     },
@@ -42,10 +51,10 @@ export function CreateCompanyForm() {
   const general = create.error && !(create.error instanceof ApiError && Object.keys(errors).length > 0);
   return (
     <section className="panel" aria-labelledby="create-company-title">
-      <h2 id="create-company-title">Create company</h2>
+      <h2 id="create-company-title">{t("companies.create.title")}</h2>
       <form className="inline-form" onSubmit={onSubmit} noValidate>
         <div className="field">
-          <label htmlFor="new-code">Code</label>
+          <label htmlFor="new-code">{t("companies.create.code")}</label>
           <input
             id="new-code"
             value={code}
@@ -56,12 +65,12 @@ export function CreateCompanyForm() {
             onChange={(e) => setCode(e.target.value.toUpperCase())}
           />
           <span id="new-code-hint" className="hint">
-            A–Z, 0–9, _ and -
+            {t("companies.create.codeHint")}
           </span>
           <FieldError id="new-code-error" message={errors.code} />
         </div>
         <div className="field">
-          <label htmlFor="new-name">Name</label>
+          <label htmlFor="new-name">{t("companies.create.name")}</label>
           <input
             id="new-name"
             value={name}
@@ -74,12 +83,12 @@ export function CreateCompanyForm() {
           <FieldError id="new-name-error" message={errors.name} />
         </div>
         <div className="field">
-          <label htmlFor="new-parent">Parent</label>
+          <label htmlFor="new-parent">{t("companies.create.parent")}</label>
           <CompanyPicker
             id="new-parent"
             value={parentId}
             onChange={(company) => setParentId(company?.id ?? null)}
-            listLabel="Parent companies"
+            listLabel={t("companies.create.parentCompanies")}
             invalid={Boolean(errors.parentId)}
             describedBy={errors.parentId ? "new-parent-error" : undefined}
           />
@@ -94,11 +103,28 @@ export function CreateCompanyForm() {
             onChange={(e) => setUnified(e.target.checked)}
             aria-describedby={errors.unified ? "new-unified-error" : undefined}
           />
-          <label htmlFor="new-unified">Unified (uses the parent's Amazon account)</label>
+          <label htmlFor="new-unified">{t("companies.create.unified")}</label>
           <FieldError id="new-unified-error" message={errors.unified} />
         </div>
+        <div className="field">
+          <label htmlFor="new-language">{t("companies.create.language")}</label>
+          <select
+            id="new-language"
+            value={language ?? currentLanguage()}
+            aria-invalid={Boolean(errors.language) || undefined}
+            aria-describedby={errors.language ? "new-language-error" : undefined}
+            onChange={(e) => isLanguage(e.target.value) && setLanguage(e.target.value)}
+          >
+            {LANGUAGES.map((l) => (
+              <option key={l} value={l} lang={l}>
+                {LANGUAGE_NAMES[l]}
+              </option>
+            ))}
+          </select>
+          <FieldError id="new-language-error" message={errors.language} />
+        </div>
         <button type="submit" className="primary" disabled={create.isPending}>
-          {create.isPending ? "Creating…" : "Create company"}
+          {create.isPending ? t("companies.create.creating") : t("companies.create.submit")}
         </button>
       </form>
       {general && (
@@ -108,7 +134,11 @@ export function CreateCompanyForm() {
       )}
       {create.isSuccess && (
         <p className="notice">
-          Created <Link to={`/companies/${create.data.id}/amazon`}>{create.data.code}</Link>.
+          <Trans
+            i18nKey="companies.create.created"
+            values={{ code: create.data.code }}
+            components={{ a: <Link to={`/companies/${create.data.id}/amazon`} /> }}
+          />
         </p>
       )}
     </section>

@@ -1,24 +1,27 @@
 /** Authorizations expiring per week over the next 12 weeks; a bar is a button listing its companies below. */
 import { useQuery } from "@tanstack/react-query";
+import i18n from "i18next";
 import { useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { timelineQuery } from "../../api/queries";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
-import { daysText, formatDate } from "../../lib/format";
+import { daysText, formatDate, formatDayMonth, formatList } from "../../lib/format";
 
 /** The room under the bars for their dates (the bars' bottom padding in styles.css). */
 const TIMELINE_LABEL_SPACE = "1.4rem";
 
 function countText(count: number): string {
-  return `${count} ${count === 1 ? "authorization" : "authorizations"} expiring`;
+  return i18n.t("timeline.count", { count });
 }
 
 export function ExpiryTimeline() {
+  const { t } = useTranslation();
   const timeline = useQuery(timelineQuery);
   const [selected, setSelected] = useState<number | null>(null);
 
   let content;
-  if (timeline.isPending) content = <Loading what="the expiry timeline" />;
+  if (timeline.isPending) content = <Loading text={t("timeline.loading")} />;
   else if (timeline.isError)
     content = <ErrorBox error={timeline.error} onRetry={() => void timeline.refetch()} />;
   else {
@@ -31,7 +34,7 @@ export function ExpiryTimeline() {
         <div className="timeline-bars">
           {weeks.map((w, index) => {
             const count = w.connections.length;
-            const label = `Week of ${formatDate(w.start)}: ${countText(count)}`;
+            const label = t("timeline.bar", { week: formatDate(w.start), what: countText(count) });
             const height = count ? Math.max(8, (count / max) * 100) : 2;
             return (
               // The count stands above its bar but outside the button: visible text inside a button must be part
@@ -47,7 +50,7 @@ export function ExpiryTimeline() {
                 >
                   <span className="timeline-fill" aria-hidden="true" style={{ height: `${height}%` }} />
                   <span className="timeline-label" aria-hidden="true">
-                    {formatDate(w.start).replace(/ \d{4}$/, "")}
+                    {formatDayMonth(w.start)}
                   </span>
                 </button>
                 {count > 0 && (
@@ -65,22 +68,38 @@ export function ExpiryTimeline() {
             );
           })}
         </div>
-        {total === 0 && <Empty>No authorizations expire in the next 12 weeks.</Empty>}
+        {total === 0 && <Empty>{t("timeline.none")}</Empty>}
         {week && (
           <div className="timeline-detail" aria-live="polite">
             <h3>
-              Week of {formatDate(week.start)} – {formatDate(week.end)}: {countText(week.connections.length)}
+              {t("timeline.week", {
+                start: formatDate(week.start),
+                end: formatDate(week.end),
+                what: countText(week.connections.length),
+              })}
             </h3>
             {week.connections.length === 0 ? (
-              <Empty>Nothing expires this week.</Empty>
+              <Empty>{t("timeline.nothingThisWeek")}</Empty>
             ) : (
               <ul>
                 {week.connections.map((c) => (
                   <li key={`${c.companyId}-${c.region}`}>
-                    <Link to={`/companies/${c.companyId}/amazon`}>{c.companyCode}</Link> {c.companyName} —{" "}
-                    {c.region}, expires {formatDate(c.authorizationExpiresAt)} ({daysText(c.daysLeft)})
+                    <Trans
+                      i18nKey="timeline.entry"
+                      values={{
+                        code: c.companyCode,
+                        name: c.companyName,
+                        region: c.region,
+                        date: formatDate(c.authorizationExpiresAt),
+                        days: daysText(c.daysLeft),
+                      }}
+                      components={{ a: <Link to={`/companies/${c.companyId}/amazon`} /> }}
+                    />
                     {c.unifiedMembers.length > 0 && (
-                      <span className="muted"> · also used by {c.unifiedMembers.join(", ")}</span>
+                      <span className="muted">
+                        {" · "}
+                        {t("timeline.alsoUsedBy", { codes: formatList(c.unifiedMembers) })}
+                      </span>
                     )}
                   </li>
                 ))}
@@ -93,7 +112,7 @@ export function ExpiryTimeline() {
   }
   return (
     <section className="panel" aria-labelledby="timeline-title">
-      <h2 id="timeline-title">Authorizations expiring in the next 12 weeks</h2>
+      <h2 id="timeline-title">{t("timeline.title")}</h2>
       {content}
     </section>
   );

@@ -5,6 +5,7 @@
  */
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
 import {
@@ -17,7 +18,6 @@ import {
 import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
-import { formatCount } from "../../lib/format";
 import { regionsInFilter, statusHeading, sweepFilter, type Sweep } from "./sweep";
 
 /** Members named in a row; a larger group says how many more. */
@@ -62,20 +62,32 @@ function OwnerList({
   q: string;
   heading?: string;
 }) {
+  const { t } = useTranslation();
   const [offset, setOffset] = useState(0);
   const page = useQuery({ ...ownersQuery({ status, region, q }, offset), placeholderData: keepPreviousData });
-  const caption = [heading ?? "Companies in the filter", region && `in ${region}`, q && `matching “${q}”`]
-    .filter(Boolean)
-    .join(" ");
+  const what = heading ?? t("owners.inFilter");
+  const caption =
+    region && q
+      ? t("owners.captionInRegionMatching", { what, region, query: q })
+      : region
+        ? t("owners.captionInRegion", { what, region })
+        : q
+          ? t("owners.captionMatching", { what, query: q })
+          : what;
 
   let body;
-  if (page.isPending) body = <Loading what="the companies in the filter" />;
+  if (page.isPending) body = <Loading text={t("owners.loading")} />;
   else if (page.isError) body = <ErrorBox error={page.error} onRetry={() => void page.refetch()} />;
   else if (page.data.items.length === 0)
     body = (
       <Empty>
-        No company has a connection in this state{region ? ` in ${region}` : ""}
-        {q ? ` matching “${q}”` : ""}.
+        {region && q
+          ? t("owners.noneInRegionMatching", { region, query: q })
+          : region
+            ? t("owners.noneInRegion", { region })
+            : q
+              ? t("owners.noneMatching", { query: q })
+              : t("owners.none")}
       </Empty>
     );
   else {
@@ -83,15 +95,16 @@ function OwnerList({
     body = (
       <>
         <p className="muted" role="status">
-          {formatCount(list.total)} {list.total === 1 ? "company" : "companies"}
-          {heading ? "" : " in the filter"}.
+          {heading
+            ? t("owners.count", { count: list.total })
+            : t("owners.countInFilter", { count: list.total })}
         </p>
         <table className="data-table owner-list">
           <caption className="visually-hidden">{caption}</caption>
           <thead>
             <tr>
-              <th scope="col">Company</th>
-              <th scope="col">Connection and what to do</th>
+              <th scope="col">{t("owners.company")}</th>
+              <th scope="col">{t("owners.connection")}</th>
             </tr>
           </thead>
           <tbody>
@@ -106,9 +119,9 @@ function OwnerList({
           total={list.total}
           pageSize={OWNER_PAGE_SIZE}
           onOffset={setOffset}
-          previousLabel="Previous"
-          nextLabel="Next"
-          label={`Pages of ${caption.charAt(0).toLowerCase()}${caption.slice(1)}`}
+          previousLabel={t("pager.previous")}
+          nextLabel={t("pager.next")}
+          label={t("owners.pages", { caption })}
         />
       </>
     );
@@ -130,6 +143,7 @@ function OwnerRow({
   status?: StatusFilter;
   region?: Region;
 }) {
+  const { t } = useTranslation();
   const matching = regionsInFilter(company, status, region);
   // A status that changed since the list was read: show what the company has now rather than nothing.
   const shown = matching.length > 0 ? matching : company.regions.filter((r) => r.status !== "not_connected");
@@ -141,16 +155,21 @@ function OwnerRow({
           <span className="company-code">{company.code}</span> {company.name}
         </Link>
         <span className="muted parent-note">
-          {company.parent ? `under ${company.parent.code}` : "top-level company"}
+          {company.parent
+            ? t("companies.search.under", { code: company.parent.code })
+            : t("companies.search.topLevel")}
         </span>
         {members.length > 0 && (
           <span className="members-note">
-            Used by:{" "}
-            {members
-              .slice(0, MEMBERS_NAMED)
-              .map((m) => m.code)
-              .join(", ")}
-            {members.length > MEMBERS_NAMED && ` and ${formatCount(members.length - MEMBERS_NAMED)} more`}
+            {members.length > MEMBERS_NAMED
+              ? t("owners.usedByAndMore", {
+                  codes: members
+                    .slice(0, MEMBERS_NAMED)
+                    .map((m) => m.code)
+                    .join(", "),
+                  count: members.length - MEMBERS_NAMED,
+                })
+              : t("owners.usedBy", { codes: members.map((m) => m.code).join(", ") })}
           </span>
         )}
       </td>

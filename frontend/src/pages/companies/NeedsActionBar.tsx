@@ -1,17 +1,19 @@
 /** The filter bar above the tree: the server's counts of what needs action, each a toggle, and a region choice. */
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { REGIONS, statusCountsQuery, type Region } from "../../api/queries";
 import { ErrorBox, Loading } from "../../components/QueryState";
 import { SWEEP_FILTERS, countOf, isFiltered, type Sweep } from "./sweep";
 
 export function NeedsActionBar({ sweep, onChange }: { sweep: Sweep; onChange: (next: Sweep) => void }) {
+  const { t } = useTranslation();
   const counts = useQuery(statusCountsQuery(sweep.region));
   return (
     <section className="panel sweep-bar" aria-labelledby="sweep-title">
       <div className="panel-head">
-        <h2 id="sweep-title">Connections that need action</h2>
+        <h2 id="sweep-title">{t("sweep.bar.title")}</h2>
         <div className="search">
-          <label htmlFor="sweep-region">Region</label>
+          <label htmlFor="sweep-region">{t("sweep.bar.region")}</label>
           <select
             id="sweep-region"
             value={sweep.region ?? ""}
@@ -19,7 +21,7 @@ export function NeedsActionBar({ sweep, onChange }: { sweep: Sweep; onChange: (n
               onChange({ ...sweep, region: (e.target.value || undefined) as Region | undefined })
             }
           >
-            <option value="">All regions</option>
+            <option value="">{t("sweep.bar.allRegions")}</option>
             {REGIONS.map((r) => (
               <option key={r} value={r}>
                 {r}
@@ -29,19 +31,15 @@ export function NeedsActionBar({ sweep, onChange }: { sweep: Sweep; onChange: (n
         </div>
       </div>
       {counts.isPending ? (
-        <Loading what="the connection counts" />
+        <Loading text={t("sweep.bar.loading")} />
       ) : counts.isError ? (
         <ErrorBox
-          title="The connection counts could not be loaded."
+          title={t("sweep.bar.notLoaded")}
           error={counts.error}
           onRetry={() => void counts.refetch()}
         />
       ) : (
-        <div
-          className="sweep-filters"
-          role="group"
-          aria-label="Show only the companies with connections that"
-        >
+        <div className="sweep-filters" role="group" aria-label={t("sweep.bar.filters")}>
           {SWEEP_FILTERS.map((filter) => {
             const count = countOf(filter, counts.data);
             const pressed = sweep.key === filter.key;
@@ -61,13 +59,15 @@ export function NeedsActionBar({ sweep, onChange }: { sweep: Sweep; onChange: (n
           })}
           {isFiltered(sweep) && (
             <button type="button" className="link-button" onClick={() => onChange({})}>
-              Clear filters and show the tree
+              {t("sweep.bar.clear")}
             </button>
           )}
         </div>
       )}
       <p className="hint sweep-scope">
-        Connections of the companies you may see, in {sweep.region ?? "every region"}.
+        {sweep.region
+          ? t("sweep.bar.scopeInRegion", { region: sweep.region })
+          : t("sweep.bar.scopeEveryRegion")}
       </p>
     </section>
   );

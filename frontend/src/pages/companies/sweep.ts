@@ -2,9 +2,11 @@
  * The needs-action filters of the companies page in one place: what each lists and tests, its words, and how it
  * lives in the URL (`?filter=new-token&region=EU`), so that a reload or a shared link shows the same.
  */
+import i18n from "i18next";
 import { REGIONS, type Region, type StatusFilter } from "../../api/queries";
 import type { Schemas } from "../../api/client";
-import { formatCount, statusText, type ConnectionStatus } from "../../lib/format";
+import { currentLocale } from "../../i18n";
+import { statusText, type ConnectionStatus } from "../../lib/format";
 
 export type SweepKey = "new-token" | "expiring" | "wrong-region-or-role" | "failing" | "needs-action";
 
@@ -21,13 +23,9 @@ export type SweepFilter = {
   tested: StatusFilter;
   /** The toggle's text with its count: "3 need a new token". */
   label: (count: number) => string;
-  /** The heading of the list. */
-  title: string;
+  /** The heading of the list, in the page's language. */
+  title: () => string;
 };
-
-/** "1 failure", "6 failures". */
-export const plural = (count: number, one: string, many: string) =>
-  `${formatCount(count)} ${count === 1 ? one : many}`;
 
 export const SWEEP_FILTERS: SweepFilter[] = [
   {
@@ -36,40 +34,40 @@ export const SWEEP_FILTERS: SweepFilter[] = [
     listed: ["reauthorization_required", "expired"],
     // An expired authorization needs a new token whatever a test finds: testing it would only spend quota.
     tested: "reauthorization_required",
-    label: (n) => plural(n, "needs a new token", "need a new token"),
-    title: "Connections that need a new token",
+    label: (count) => i18n.t("sweep.newToken.label", { count }),
+    title: () => i18n.t("sweep.newToken.title"),
   },
   {
     key: "expiring",
     counted: ["expiring"],
     listed: ["expiring"],
     tested: "expiring",
-    label: (n) => `${formatCount(n)} expiring`,
-    title: "Authorizations expiring within 30 days",
+    label: (count) => i18n.t("sweep.expiring.label", { count }),
+    title: () => i18n.t("sweep.expiring.title"),
   },
   {
     key: "wrong-region-or-role",
     counted: ["wrong_region_or_role"],
     listed: ["wrong_region_or_role"],
     tested: "wrong_region_or_role",
-    label: (n) => `${formatCount(n)} wrong region or role`,
-    title: "Connections in the wrong region or role",
+    label: (count) => i18n.t("sweep.wrongRegionOrRole.label", { count }),
+    title: () => i18n.t("sweep.wrongRegionOrRole.title"),
   },
   {
     key: "failing",
     counted: ["error"],
     listed: ["error"],
     tested: "error",
-    label: (n) => `${formatCount(n)} failing`,
-    title: "Connections that keep failing",
+    label: (count) => i18n.t("sweep.failing.label", { count }),
+    title: () => i18n.t("sweep.failing.title"),
   },
   {
     key: "needs-action",
     counted: ["needs_action"],
     listed: ["needs_action"],
     tested: "needs_action",
-    label: (n) => `All that need action (${formatCount(n)})`,
-    title: "Everything that needs action",
+    label: (count) => i18n.t("sweep.needsAction.label", { count }),
+    title: () => i18n.t("sweep.needsAction.title"),
   },
 ];
 
@@ -138,25 +136,25 @@ export function regionsInFilter(
 /** "Re-authorization required": a status as a heading. */
 export function statusHeading(status: ConnectionStatus): string {
   const words = statusText(status);
-  return words.charAt(0).toUpperCase() + words.slice(1);
+  return words.charAt(0).toLocaleUpperCase(currentLocale()) + words.slice(1);
 }
 
-const TESTED_WHAT: Record<StatusFilter, string> = {
-  needs_action: "connections that need action",
-  needs_new_token: "connections that need a new token",
-  active: "active connections",
-  expiring: "expiring authorizations",
-  expired: "expired authorizations",
-  reauthorization_required: "connections that need re-authorization",
-  wrong_region_or_role: "connections in the wrong region or role",
-  error: "failing connections",
-};
+const TESTED_KEYS = {
+  needs_action: "sweep.tested.needsAction",
+  needs_new_token: "sweep.tested.needsNewToken",
+  active: "sweep.tested.active",
+  expiring: "sweep.tested.expiring",
+  expired: "sweep.tested.expired",
+  reauthorization_required: "sweep.tested.reauthorizationRequired",
+  wrong_region_or_role: "sweep.tested.wrongRegionOrRole",
+  error: "sweep.tested.error",
+} as const satisfies Record<StatusFilter, string>;
 
 /** What a bulk test covered, from the filter the server recorded: "connections that need action in EU". */
 export function testedText(statusFilter: string | null, regionFilter: string | null): string {
   const what =
-    statusFilter && Object.hasOwn(TESTED_WHAT, statusFilter)
-      ? TESTED_WHAT[statusFilter as StatusFilter]
-      : "all connections";
-  return regionFilter ? `${what} in ${regionFilter}` : what;
+    statusFilter && Object.hasOwn(TESTED_KEYS, statusFilter)
+      ? i18n.t(TESTED_KEYS[statusFilter as StatusFilter])
+      : i18n.t("sweep.tested.all");
+  return regionFilter ? i18n.t("sweep.tested.inRegion", { what, region: regionFilter }) : what;
 }

@@ -1,5 +1,7 @@
 /** One region's Selling Partner API connection: stored values, pending token, the ⋯ menu and the test result. */
+import i18n from "i18next";
 import { useId, useState } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { errorMessage, type Schemas } from "../../api/client";
 import type { Region } from "../../api/queries";
@@ -11,14 +13,25 @@ import {
   formatDate,
   formatDateTime,
   formatTime,
+  isVerdict,
   lastCheckText,
-  VERDICT_TEXT,
+  verdictText,
 } from "../../lib/format";
 import type { Me } from "../../lib/useMe";
+import { ConsentLinkPanel } from "./ConsentLinkPanel";
 import { marketplaceName } from "./GeneralPanel";
 import type { Draft, Settings } from "./fields";
 
-export const REGION_NAMES: Record<Region, string> = { NA: "North America", EU: "Europe", FE: "Far East" };
+const REGION_KEYS = {
+  NA: "credentials.regionName.NA",
+  EU: "credentials.regionName.EU",
+  FE: "credentials.regionName.FE",
+} as const satisfies Record<Region, string>;
+
+/** "North America" for NA, in the page's language. */
+export function regionName(region: Region): string {
+  return i18n.t(REGION_KEYS[region]);
+}
 
 export type TestState =
   | { region: Region; pending: true }
@@ -54,6 +67,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 }
 
 export function CredentialsPanel(props: Props) {
+  const { t } = useTranslation();
   const { region, settings, draft, me, marketplaces, test } = props;
   const connection = settings.connections.find((c) => c.region === region);
   const grant = draft?.pendingGrants.find((g) => g.region === region);
@@ -78,77 +92,83 @@ export function CredentialsPanel(props: Props) {
   const chosen = choosesCountry ? selected : undefined;
 
   const getReason = !isOwner
-    ? `${settings.company.code} uses ${owner.code}'s account: get the token on ${owner.code}`
+    ? t("credentials.reason.usesOwner", { code: settings.company.code, owner: owner.code })
     : !me.isAdmin
-      ? "Only admins can get a token."
+      ? t("credentials.reason.onlyAdmins")
       : !draft
-        ? "Click Edit first"
+        ? t("credentials.reason.editFirst")
         : undefined;
   const items: MenuItem[] = [
     {
       kind: "action",
-      label: "Get Selling Partner API token",
+      label: t("credentials.getToken"),
       disabled: getReason !== undefined || props.tokenStarting,
       note: getReason,
       onSelect: () => props.onGetToken(region, chosen),
     },
   ];
   if (!isOwner)
-    items.push({ kind: "link", label: `Open ${owner.code}`, to: `/companies/${owner.id}/amazon` });
+    items.push({
+      kind: "link",
+      label: t("notifications.open", { code: owner.code }),
+      to: `/companies/${owner.id}/amazon`,
+    });
   const notConnected = !connection || connection.status === "not_connected";
   const refreshReason = !me.canTest
-    ? "Only support and admins can test a connection."
+    ? t("credentials.reason.onlySupport")
     : notConnected && !grant
-      ? "Not connected: get a token first"
+      ? t("credentials.reason.notConnected")
       : draft
-        ? "Save or Cancel your draft first"
+        ? t("credentials.reason.draftOpen")
         : undefined;
   items.push({
     kind: "action",
-    label: "Refresh Selling Partner API Access Token",
+    label: t("credentials.refreshToken"),
     disabled: refreshReason !== undefined || test?.pending === true,
     note: refreshReason,
     onSelect: () => props.onRefresh(region),
   });
 
   return (
-    <section className="panel credentials-panel" aria-label={`${region} credentials`}>
+    <section className="panel credentials-panel" aria-label={t("credentials.panel", { region })}>
       <div className="panel-head">
         <h2>
-          {region} credentials <span className="muted">— {REGION_NAMES[region]}</span>
+          {t("credentials.panel", { region })} <span className="muted">— {regionName(region)}</span>
         </h2>
         {me.role !== "viewer" && (
-          <Menu label={`${region} actions`} className="region-menu" items={items}>
+          <Menu label={t("credentials.actions", { region })} className="region-menu" items={items}>
             <span aria-hidden="true">⋯</span>
           </Menu>
         )}
       </div>
       {!connection ? (
-        <p className="muted">No information for this region.</p>
+        <p className="muted">{t("credentials.noInformation")}</p>
       ) : (
         <>
           <p className="source-line">
-            Values: <SourceNote source={connection.source} />
+            {t("credentials.values")} <SourceNote source={connection.source} />
           </p>
           <dl className="kv">
-            <Field label="Status">
+            <Field label={t("credentials.status")}>
               <StatusBadge status={connection.status} daysLeft={connection.daysLeft} />
             </Field>
-            <Field label="Seller ID">{connection.sellingPartnerId ?? "—"}</Field>
-            <Field label="Token">{connection.tokenFingerprint ?? "—"}</Field>
-            <Field label="Authorized on">{formatDate(connection.authorizedAt)}</Field>
-            <Field label="Authorization expires on">
+            <Field label={t("credentials.sellerId")}>{connection.sellingPartnerId ?? "—"}</Field>
+            <Field label={t("credentials.token")}>{connection.tokenFingerprint ?? "—"}</Field>
+            <Field label={t("credentials.authorizedOn")}>{formatDate(connection.authorizedAt)}</Field>
+            <Field label={t("credentials.expiresOn")}>
               {formatDate(connection.authorizationExpiresAt)}
               {connection.daysLeft != null && ` (${daysText(connection.daysLeft)})`}
             </Field>
-            <Field label="Access token expires at">{formatDateTime(connection.accessTokenExpiresAt)}</Field>
-            <Field label="Last checked">{formatDateTime(connection.lastCheckedAt)}</Field>
-            <Field label="Last error">
+            <Field label={t("credentials.accessTokenExpires")}>
+              {formatDateTime(connection.accessTokenExpiresAt)}
+            </Field>
+            <Field label={t("credentials.lastChecked")}>{formatDateTime(connection.lastCheckedAt)}</Field>
+            <Field label={t("credentials.lastError")}>
               {connection.lastErrorCode
                 ? lastErrorText(connection.lastErrorCode, connection.lastErrorMessage, region, central)
-                : "none"}
+                : t("credentials.noError")}
             </Field>
-            <Field label="Marketplaces Amazon reports">
+            <Field label={t("credentials.marketplacesSeen")}>
               {connection.marketplacesSeen?.length
                 ? connection.marketplacesSeen.map((id) => marketplaceName(marketplaces, id)).join(", ")
                 : "—"}
@@ -158,9 +178,7 @@ export function CredentialsPanel(props: Props) {
       )}
       {choosesCountry && (
         <div className="country-choice">
-          <label htmlFor={countryId}>
-            {central} country for {region}
-          </label>{" "}
+          <label htmlFor={countryId}>{t("credentials.country", { central, region })}</label>{" "}
           <select
             id={countryId}
             value={selected}
@@ -174,26 +192,32 @@ export function CredentialsPanel(props: Props) {
             ))}
           </select>
           <p className="hint" id={`${countryId}-hint`}>
-            Get Selling Partner API token opens the {central} of this country.
+            {t("credentials.countryHint", { central })}
           </p>
         </div>
       )}
+      {draft && isOwner && me.isAdmin && (
+        <ConsentLinkPanel region={region} draft={draft} central={central} marketplaceId={chosen} />
+      )}
       {inProgress && !grant && (
         <p className="notice">
-          Waiting for Amazon: consent for {region} started at {formatDateTime(inProgress.startedAt)} (valid
-          until {formatDateTime(inProgress.expiresAt)}).
+          {t("credentials.waiting", {
+            region,
+            started: formatDateTime(inProgress.startedAt),
+            until: formatDateTime(inProgress.expiresAt),
+          })}
         </p>
       )}
       {grant && (
         <div className="notice notice-token">
-          <p>
-            New token for {region} (seller {grant.sellingPartnerId}) received — Save to store it
-          </p>
+          <p>{t("credentials.newToken", { region, seller: grant.sellingPartnerId })}</p>
           {grant.sellerChanged && (
             <div className="warning">
               <p>
-                This token belongs to a different seller account ({grant.sellingPartnerId}) than the stored
-                one ({connection?.sellingPartnerId ?? "none"}).
+                {t("credentials.sellerChanged", {
+                  seller: grant.sellingPartnerId,
+                  stored: connection?.sellingPartnerId ?? t("credentials.noStoredSeller"),
+                })}
               </p>
               <label className="checkbox-label">
                 <input
@@ -201,7 +225,7 @@ export function CredentialsPanel(props: Props) {
                   checked={props.confirmed}
                   onChange={(e) => props.onConfirm(e.target.checked)}
                 />
-                I confirm the new seller account for {region}
+                {t("credentials.confirmSeller", { region })}
               </label>
             </div>
           )}
@@ -215,7 +239,7 @@ export function CredentialsPanel(props: Props) {
                     checked={props.verdictConfirmed}
                     onChange={(e) => props.onConfirmVerdict(e.target.checked)}
                   />
-                  Save this token for {region} anyway
+                  {t("credentials.saveAnyway", { region })}
                 </label>
               </div>
             ) : (
@@ -233,8 +257,11 @@ export function CredentialsPanel(props: Props) {
       {test && <TestResult test={test} companyId={settings.company.id} />}
       {!isOwner && draft && (
         <p className="hint">
-          Tokens for {settings.company.code} come from{" "}
-          <Link to={`/companies/${owner.id}/amazon`}>{owner.code}</Link>.
+          <Trans
+            i18nKey="credentials.tokensFrom"
+            values={{ code: settings.company.code, owner: owner.code }}
+            components={{ a: <Link to={`/companies/${owner.id}/amazon`} /> }}
+          />
         </p>
       )}
     </section>
@@ -248,23 +275,25 @@ const MAIN_MARKETPLACE: Record<Region, string> = {
   FE: "A1VC38T7YXB528",
 };
 
-const ERROR_TITLES: Record<string, string> = {
-  ...VERDICT_TEXT,
-  marketplace_not_authorized: "Marketplace not covered by the authorization",
-};
+/** A stored error code as a title, in the words of the test verdicts. */
+function errorTitle(code: string): string {
+  if (isVerdict(code)) return verdictText(code);
+  if (code === "marketplace_not_authorized") return i18n.t("credentials.error.marketplaceNotAuthorized");
+  return i18n.t("verdict.error");
+}
 
 /** What to do about a connection's last error, by its code. */
 function errorAction(code: string, region: Region, central: string): string | undefined {
   switch (code) {
     case "reauthorization_required":
     case "token_unreadable":
-      return `Get Selling Partner API token for ${region} again, then Save.`;
+      return i18n.t("credentials.error.getTokenAgain", { region });
     case "wrong_region_or_role":
-      return `Get the token again, logging in to ${central} for ${region}.`;
+      return i18n.t("credentials.error.otherCentral", { region, central });
     case "app_credentials_invalid":
-      return "An admin must fix the app credentials.";
+      return i18n.t("credentials.error.fixCredentials");
     case "amazon_unavailable":
-      return "Nothing to fix here: test again in a few minutes.";
+      return i18n.t("credentials.error.testLater");
     default:
       return undefined;
   }
@@ -272,26 +301,27 @@ function errorAction(code: string, region: Region, central: string): string | un
 
 /** The stored last error in plain words with the action, never its code. */
 function lastErrorText(code: string, message: string | null | undefined, region: Region, central: string) {
-  const title = ERROR_TITLES[code] ?? "Error";
+  const title = errorTitle(code);
   const action = errorAction(code, region, central);
-  return [`${title}${message ? `: ${message}` : ""}`, action]
+  return [message ? i18n.t("credentials.error.withMessage", { title, message }) : title, action]
     .filter(Boolean)
     .map((part) => (/[.!?]$/.test(part!) ? part : `${part}.`))
     .join(" ");
 }
 
 function TestResult({ test, companyId }: { test: TestState; companyId: number }) {
+  const { t } = useTranslation();
   if (test.pending) {
     return (
       <div className="test-result" role="status">
-        Testing the {test.region} connection…
+        {t("credentials.test.testing", { region: test.region })}
       </div>
     );
   }
   if ("error" in test) {
     return (
       <div className="error-box" role="alert">
-        The test could not run: {errorMessage(test.error)}
+        {t("credentials.test.couldNotRun", { message: errorMessage(test.error) })}
       </div>
     );
   }
@@ -299,22 +329,26 @@ function TestResult({ test, companyId }: { test: TestState; companyId: number })
   return (
     <div className={`test-result verdict-${r.verdict}`} role="status">
       <p className="verdict">
-        <strong>{VERDICT_TEXT[r.verdict]}</strong>
+        <strong>{verdictText(r.verdict)}</strong>
         {r.ranOnOwner && r.ranOn.id !== companyId && (
           <span>
             {" "}
-            — ran on <Link to={`/companies/${r.ranOn.id}/amazon`}>{r.ranOn.code}</Link>
+            <Trans
+              i18nKey="credentials.test.ranOn"
+              values={{ code: r.ranOn.code }}
+              components={{ a: <Link to={`/companies/${r.ranOn.id}/amazon`} /> }}
+            />
           </span>
         )}
       </p>
       <p>{r.message}</p>
       {r.action && (
         <p>
-          <strong>What to do:</strong> {r.action}
+          <strong>{t("credentials.test.whatToDo")}</strong> {r.action}
         </p>
       )}
       {r.accessTokenExpiresAt && (
-        <p>New access token valid until {formatDateTime(r.accessTokenExpiresAt)}.</p>
+        <p>{t("credentials.test.newAccessToken", { until: formatDateTime(r.accessTokenExpiresAt) })}</p>
       )}
       {r.warnings?.map((w) => (
         <p key={w} className="warning-text">
@@ -324,7 +358,7 @@ function TestResult({ test, companyId }: { test: TestState; companyId: number })
       {r.verdict === "quota_exhausted" ? (
         <QuotaDetails result={r} />
       ) : (
-        <p className="muted">Tested at {formatDateTime(r.checkedAt)}.</p>
+        <p className="muted">{t("credentials.test.testedAt", { when: formatDateTime(r.checkedAt) })}</p>
       )}
     </div>
   );
@@ -332,26 +366,28 @@ function TestResult({ test, companyId }: { test: TestState; companyId: number })
 
 /** The test did not run: when it can, and what the connection's last real check said meanwhile. */
 function QuotaDetails({ result }: { result: Schemas["ConnectionTest"] }) {
+  const { t } = useTranslation();
   const last = result.lastResult;
+  const lastValues = last && {
+    verdict: lastCheckText(last),
+    when: formatDateTime(last.checkedAt),
+    message: last.errorMessage ?? "",
+  };
   return (
     <>
       {result.nextTestAt && (
         <p>
-          <strong>Next test possible at {formatTime(result.nextTestAt)}.</strong>
+          <strong>{t("credentials.test.nextTest", { when: formatTime(result.nextTestAt) })}</strong>
         </p>
       )}
       <p>
-        Last result:{" "}
-        {last ? (
-          <>
-            {lastCheckText(last)}, tested {formatDateTime(last.checkedAt)}
-            {last.result !== "ok" && last.errorMessage && <> ({last.errorMessage})</>}.
-          </>
-        ) : (
-          "none yet."
-        )}
+        {!last || !lastValues
+          ? t("credentials.test.lastNone")
+          : last.result !== "ok" && last.errorMessage
+            ? t("credentials.test.lastWithMessage", lastValues)
+            : t("credentials.test.last", lastValues)}
       </p>
-      <p className="muted">Asked at {formatDateTime(result.checkedAt)}.</p>
+      <p className="muted">{t("credentials.test.askedAt", { when: formatDateTime(result.checkedAt) })}</p>
     </>
   );
 }

@@ -1,7 +1,9 @@
 /** The page's Edit, or Save and Cancel in edit mode, with the "discard?" and "leave?" confirmations. */
 import { useState } from "react";
+import { useTranslation } from "react-i18next";
 import type { Blocker } from "react-router";
 import { ConfirmDialog } from "../../components/Dialog";
+import { formatList } from "../../lib/format";
 import type { SettingsDraft } from "./useSettingsDraft";
 
 type Props = {
@@ -11,6 +13,7 @@ type Props = {
 };
 
 export function EditActions({ editing, canEdit, onBegin }: Props) {
+  const { t } = useTranslation();
   const { draft, begin, save, change, cancel, unconfirmed, unconfirmedVerdicts, pendingRegions } = editing;
   const waiting = unconfirmed.length + unconfirmedVerdicts.length > 0;
   // Changed, saved or discarded in another tab: Save would store what this tab does not show, until Reload.
@@ -20,7 +23,7 @@ export function EditActions({ editing, canEdit, onBegin }: Props) {
     if (!canEdit) return null;
     return (
       <button type="button" className="primary" onClick={onBegin} disabled={begin.isPending}>
-        {begin.isPending ? "Opening…" : "Edit"}
+        {begin.isPending ? t("settings.actions.opening") : t("common.edit")}
       </button>
     );
   }
@@ -37,24 +40,24 @@ export function EditActions({ editing, canEdit, onBegin }: Props) {
         disabled={save.isPending || change.isPending || waiting || stale}
         aria-describedby={stale ? "elsewhere-notice" : waiting ? "save-hint" : undefined}
       >
-        {save.isPending ? "Saving…" : "Save"}
+        {save.isPending ? t("settings.actions.saving") : t("common.save")}
       </button>
       <button
         type="button"
         onClick={() => (editing.dirty ? setConfirmCancel(true) : discard())}
         disabled={cancel.isPending || save.isPending}
       >
-        Cancel
+        {t("common.cancel")}
       </button>
       {confirmCancel && (
         <ConfirmDialog
           title={
             pendingRegions.length
-              ? `Discard the new token for ${pendingRegions.join(", ")}?`
-              : "Discard your changes?"
+              ? t("settings.actions.discardTokenTitle", { regions: formatList(pendingRegions) })
+              : t("settings.actions.discardTitle")
           }
-          confirmLabel="Discard"
-          cancelLabel="Keep editing"
+          confirmLabel={t("settings.actions.discard")}
+          cancelLabel={t("settings.actions.keepEditing")}
           danger
           busy={cancel.isPending}
           onConfirm={discard}
@@ -62,8 +65,8 @@ export function EditActions({ editing, canEdit, onBegin }: Props) {
         >
           <p>
             {pendingRegions.length
-              ? "The token waits only in this draft; it will be thrown away and Amazon's authorization is not stored."
-              : "Your changes to these settings will be thrown away."}
+              ? t("settings.actions.discardTokenText")
+              : t("settings.actions.discardText")}
           </p>
         </ConfirmDialog>
       )}
@@ -73,19 +76,20 @@ export function EditActions({ editing, canEdit, onBegin }: Props) {
 
 /** Asked when the user navigates away from a draft with unsaved changes. */
 export function LeaveWarning({ blocker, pendingRegions }: { blocker: Blocker; pendingRegions: string[] }) {
+  const { t } = useTranslation();
   if (blocker.state !== "blocked") return null;
   return (
     <ConfirmDialog
-      title="Leave with unsaved changes?"
-      confirmLabel="Leave"
-      cancelLabel="Stay"
+      title={t("settings.leave.title")}
+      confirmLabel={t("settings.leave.leave")}
+      cancelLabel={t("settings.leave.stay")}
       onConfirm={() => blocker.proceed()}
       onCancel={() => blocker.reset()}
     >
       <p>
-        Your draft is not saved
-        {pendingRegions.length ? `, and the new token for ${pendingRegions.join(", ")} is not stored` : ""}.
-        It stays open for a while: come back and click Edit to continue it.
+        {pendingRegions.length
+          ? t("settings.leave.textWithToken", { regions: formatList(pendingRegions) })
+          : t("settings.leave.text")}
       </p>
     </ConfirmDialog>
   );

@@ -1,9 +1,11 @@
 /** The General panel: values with their source in view mode; inputs with changed marks and errors in edit mode. */
 import { useState, type ReactNode } from "react";
+import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
 import { REGIONS } from "../../api/queries";
 import { SourceNote } from "../../components/SourceNote";
+import { isLanguage, LANGUAGE_NAMES, LANGUAGES } from "../../i18n";
 import { Changed, fieldState } from "./editParts";
 import { errorFor, type Changes, type Draft, type Settings } from "./fields";
 import { PlacementFields } from "./PlacementFields";
@@ -19,17 +21,16 @@ type Props = {
   onChange: (changes: Changes) => Promise<void>;
 };
 
-const onOff = (value: boolean) => (value ? "On" : "Off");
-
 export function marketplaceName(catalogue: Marketplace[], id: string): string {
   const known = catalogue.find((m) => m.id === id);
   return known ? `${known.name} (${known.countryCode})` : id;
 }
 
 export function GeneralPanel(props: Props) {
+  const { t } = useTranslation();
   return (
     <section className="panel" aria-labelledby="general-title">
-      <h2 id="general-title">General</h2>
+      <h2 id="general-title">{t("settings.general.title")}</h2>
       {props.draft ? (
         <GeneralEditor key={props.draft.id} {...props} draft={props.draft} />
       ) : (
@@ -52,47 +53,64 @@ function Row({ label, children, source }: { label: string; children: ReactNode; 
 }
 
 function GeneralView({ settings, marketplaces }: Props) {
+  const { t } = useTranslation();
   const s = settings;
+  const onOff = (value: boolean) => (value ? t("common.on") : t("common.off"));
   return (
     <dl className="kv">
-      <Row label="Amazon account">
+      <Row label={t("settings.general.amazonAccount")}>
         {s.accountOwner.id === s.company.id ? (
-          "own account"
+          t("companies.tree.ownAccount")
         ) : (
-          <>
-            uses <Link to={`/companies/${s.accountOwner.id}/amazon`}>{s.accountOwner.code}</Link>'s account
-            (unified)
-          </>
+          <Trans
+            i18nKey="settings.general.usesAccount"
+            values={{ code: s.accountOwner.code }}
+            components={{ a: <Link to={`/companies/${s.accountOwner.id}/amazon`} /> }}
+          />
         )}
       </Row>
-      <Row label="Enabled" source={<SourceNote source={s.enabled.source} />}>
-        {s.enabled.value ? "Yes" : "No"}
+      <Row label={t("settings.general.enabled")} source={<SourceNote source={s.enabled.source} />}>
+        {s.enabled.value ? t("common.yes") : t("common.no")}
       </Row>
-      <Row label="Account type" source={<SourceNote source={s.accountType.source} />}>
-        {s.accountType.value === "seller" ? "Seller (Seller Central)" : "Vendor (Vendor Central)"}
+      <Row label={t("settings.general.accountType")} source={<SourceNote source={s.accountType.source} />}>
+        {s.accountType.value === "seller" ? t("settings.general.seller") : t("settings.general.vendor")}
       </Row>
-      <Row label="Marketplaces" source={<SourceNote source={s.marketplaceIds.source} />}>
+      <Row
+        label={t("settings.general.marketplaces")}
+        source={<SourceNote source={s.marketplaceIds.source} />}
+      >
         {s.marketplaceIds.value.length
           ? s.marketplaceIds.value.map((id) => marketplaceName(marketplaces, id)).join(", ")
-          : "none"}
+          : t("settings.general.noMarketplaces")}
       </Row>
-      <Row label="Order import" source={<SourceNote source={s.orderImportEnabled.source} />}>
+      <Row
+        label={t("settings.general.orderImport")}
+        source={<SourceNote source={s.orderImportEnabled.source} />}
+      >
         {onOff(s.orderImportEnabled.value)}
       </Row>
-      <Row label="Inventory sync" source={<SourceNote source={s.inventorySyncEnabled.source} />}>
+      <Row
+        label={t("settings.general.inventorySync")}
+        source={<SourceNote source={s.inventorySyncEnabled.source} />}
+      >
         {onOff(s.inventorySyncEnabled.value)}
       </Row>
-      <Row label="Price sync" source={<SourceNote source={s.priceSyncEnabled.source} />}>
+      <Row label={t("settings.general.priceSync")} source={<SourceNote source={s.priceSyncEnabled.source} />}>
         {onOff(s.priceSyncEnabled.value)}
       </Row>
-      <Row label="Notification e-mail" source={<SourceNote source={s.notificationEmail.source} />}>
-        {s.notificationEmail.value ?? "none"}
+      <Row
+        label={t("settings.general.notificationEmail")}
+        source={<SourceNote source={s.notificationEmail.source} />}
+      >
+        {s.notificationEmail.value ?? t("settings.general.noEmail")}
       </Row>
+      <Row label={t("settings.general.language")}>{LANGUAGE_NAMES[s.language]}</Row>
     </dl>
   );
 }
 
 function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }: Props & { draft: Draft }) {
+  const { t } = useTranslation();
   // What the user just chose shows at once, until the server's draft (or its refusal) comes back.
   const [pending, setPending] = useState<{ base: Draft["values"]; values: Changes } | null>(null);
   const v: Draft["values"] =
@@ -138,9 +156,9 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
   return (
     <div className="edit-grid">
       <PlacementFields settings={settings} draft={draft} values={v} errors={errors} onChange={onChange} />
-      {toggle("enabled", "Enabled")}
+      {toggle("enabled", t("settings.general.enabled"))}
       <div className={wrap("accountType")}>
-        <label htmlFor="f-accountType">Account type</label>
+        <label htmlFor="f-accountType">{t("settings.general.accountType")}</label>
         <select
           id="f-accountType"
           value={v.accountType}
@@ -148,13 +166,16 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
           aria-describedby={described("accountType") ?? (isOwner ? undefined : "accountType-note")}
           onChange={(e) => onChange({ accountType: e.target.value as "seller" | "vendor" })}
         >
-          <option value="seller">Seller (Seller Central)</option>
-          <option value="vendor">Vendor (Vendor Central)</option>
+          <option value="seller">{t("settings.general.seller")}</option>
+          <option value="vendor">{t("settings.general.vendor")}</option>
         </select>
         {!isOwner && (
           <span className="hint" id="accountType-note">
-            inherited from {v.accountOwner.code}: change it on{" "}
-            <Link to={`/companies/${v.accountOwner.id}/amazon`}>{v.accountOwner.code}</Link>
+            <Trans
+              i18nKey="settings.general.inheritedChangeOn"
+              values={{ code: v.accountOwner.code }}
+              components={{ a: <Link to={`/companies/${v.accountOwner.id}/amazon`} /> }}
+            />
           </span>
         )}
         <Changed show={changed("accountType")} />
@@ -162,7 +183,7 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
       </div>
       <fieldset className={wrap("marketplaceIds")} aria-describedby={described("marketplaceIds")}>
         <legend>
-          Marketplaces <Changed show={changed("marketplaceIds")} />
+          {t("settings.general.marketplaces")} <Changed show={changed("marketplaceIds")} />
         </legend>
         <div className="marketplace-groups">
           {REGIONS.map((region) => (
@@ -191,11 +212,11 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
         </div>
         {err("marketplaceIds")}
       </fieldset>
-      {toggle("orderImportEnabled", "Order import")}
-      {toggle("inventorySyncEnabled", "Inventory sync")}
-      {toggle("priceSyncEnabled", "Price sync")}
+      {toggle("orderImportEnabled", t("settings.general.orderImport"))}
+      {toggle("inventorySyncEnabled", t("settings.general.inventorySync"))}
+      {toggle("priceSyncEnabled", t("settings.general.priceSync"))}
       <div className={wrap("notificationEmail")}>
-        <label htmlFor="f-notificationEmail">Notification e-mail</label>
+        <label htmlFor="f-notificationEmail">{t("settings.general.notificationEmail")}</label>
         <input
           id="f-notificationEmail"
           type="email"
@@ -213,6 +234,24 @@ function GeneralEditor({ settings, draft, marketplaces, errors, onChange: send }
         />
         <Changed show={changed("notificationEmail")} />
         {err("notificationEmail")}
+      </div>
+      <div className={wrap("language")}>
+        <label htmlFor="f-language">{t("settings.general.language")}</label>
+        <select
+          id="f-language"
+          value={v.language}
+          aria-invalid={invalid("language")}
+          aria-describedby={described("language")}
+          onChange={(e) => isLanguage(e.target.value) && onChange({ language: e.target.value })}
+        >
+          {LANGUAGES.map((language) => (
+            <option key={language} value={language} lang={language}>
+              {LANGUAGE_NAMES[language]}
+            </option>
+          ))}
+        </select>
+        <Changed show={changed("language")} />
+        {err("language")}
       </div>
     </div>
   );

@@ -1,4 +1,5 @@
 /** Edit mode: where the company sits (its parent) and whether it uses the parent's Amazon account (unified). */
+import { useTranslation } from "react-i18next";
 import { CompanyPicker } from "../../components/CompanyPicker";
 import { Changed, fieldState } from "./editParts";
 import type { Changes, Draft, Settings } from "./fields";
@@ -13,6 +14,7 @@ type Props = {
 };
 
 export function PlacementFields({ settings, draft, values: v, errors, onChange }: Props) {
+  const { t } = useTranslation();
   const f = fieldState(draft, settings, errors);
   const self = settings.company;
   const hintId = "parentId-hint";
@@ -25,12 +27,12 @@ export function PlacementFields({ settings, draft, values: v, errors, onChange }
   return (
     <>
       <div className={f.wrap("parentId")}>
-        <label htmlFor="f-parentId">Parent company</label>
+        <label htmlFor="f-parentId">{t("settings.placement.parent")}</label>
         <CompanyPicker
           id="f-parentId"
           value={v.parentId}
           onChange={(company) => chooseParent(company?.id ?? null)}
-          listLabel="Parent companies"
+          listLabel={t("companies.create.parentCompanies")}
           // Below-the-company choices beyond its direct children are refused by the server (shown as an error).
           exclude={(c) => c.id === self.id || c.parent?.id === self.id}
           invalid={f.invalid("parentId")}
@@ -38,7 +40,7 @@ export function PlacementFields({ settings, draft, values: v, errors, onChange }
         />
         <Changed show={f.changed("parentId")} />
         <span className="hint" id={hintId}>
-          Type part of a code or name. {self.code} and the companies below it cannot be its parent.
+          {t("settings.placement.parentHint", { code: self.code })}
         </span>
         {f.error("parentId")}
       </div>
@@ -52,7 +54,7 @@ export function PlacementFields({ settings, draft, values: v, errors, onChange }
             aria-describedby={f.described("unified")}
             onChange={(e) => onChange({ unified: e.target.checked })}
           />
-          <label htmlFor="f-unified">Unified: use the parent company's Amazon account</label>
+          <label htmlFor="f-unified">{t("settings.placement.unified")}</label>
           <Changed show={f.changed("unified")} />
           {f.error("unified")}
         </div>

@@ -1,5 +1,6 @@
 /** Company → Amazon General Settings: view mode, and Edit → Save/Cancel through a server-side draft (?edit=<id>). */
 import { useQuery } from "@tanstack/react-query";
+import { useTranslation } from "react-i18next";
 import { useParams } from "react-router";
 import { ApiError } from "../../api/client";
 import { marketplacesQuery, REGIONS, settingsQuery } from "../../api/queries";
@@ -24,6 +25,7 @@ export function SettingsPage() {
 }
 
 function Settings({ companyId }: { companyId: number }) {
+  const { t } = useTranslation();
   const me = useMe();
   const settings = useQuery(settingsQuery(companyId));
   const marketplaces = useQuery(marketplacesQuery);
@@ -32,12 +34,12 @@ function Settings({ companyId }: { companyId: number }) {
   const { blocker, leaveOnPurpose } = useUnsavedWarning(editing.dirty);
   const token = useTokenFlow(editing.draft?.id ?? null, leaveOnPurpose);
 
-  if (settings.isPending) return <Loading what="the settings" />;
+  if (settings.isPending) return <Loading text={t("settings.loading")} />;
   if (settings.isError) {
     if (settings.error instanceof ApiError && settings.error.status === 404) return <NotFoundPage />;
     return (
       <>
-        <h1>Amazon General Settings</h1>
+        <h1>{t("settings.title")}</h1>
         <ErrorBox error={settings.error} onRetry={() => void settings.refetch()} />
       </>
     );

@@ -1,8 +1,10 @@
 /** Pieces every edit-mode field uses: the "changed" mark, the inline error, and the ids that link them. */
+import { useTranslation } from "react-i18next";
 import { errorFor, isChanged, type Draft, type FieldName, type Settings } from "./fields";
 
 export function Changed({ show }: { show: boolean }) {
-  return show ? <span className="changed-tag">changed</span> : null;
+  const { t } = useTranslation();
+  return show ? <span className="changed-tag">{t("common.changed")}</span> : null;
 }
 
 /** How one field of the draft stands: changed or not, its server error, and the attributes that say so. */

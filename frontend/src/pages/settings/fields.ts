@@ -10,6 +10,8 @@ function stored(settings: Settings, field: FieldName): unknown {
   switch (field) {
     case "parentId":
       return settings.parentId;
+    case "language":
+      return settings.language;
     case "unified":
       return settings.unified;
     case "enabled":

@@ -5,6 +5,7 @@
  * overwritten or stored unseen.
  */
 import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import i18n from "i18next";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
 import { api, ApiError, fieldErrors, unwrap } from "../../api/client";
@@ -32,11 +33,11 @@ export function useSettingsDraft(companyId: number) {
   const [verdictConfirmed, setVerdictConfirmed] = useState<Region[]>([]);
   const [conflict, setConflict] = useState<string | null>(null);
   const [elsewhere, setElsewhere] = useState<Elsewhere | null>(null);
-  const [notice, setNotice] = useState<string | null>(null);
+  const [notice, setNotice] = useState<Notice | null>(null);
   // One draft's changes and its Save run one after another, each with the revision the one before returned.
   const scope = { id: `draft:${editId ?? ""}` };
 
-  const leaveEditMode = (message: string | null) => {
+  const leaveEditMode = (message: Notice | null) => {
     setErrors({});
     setConfirmed([]);
     setVerdictConfirmed([]);
@@ -114,7 +115,7 @@ export function useSettingsDraft(companyId: number) {
       for (const key of [keys.allCompanies, keys.timeline, ["audit", companyId], keys.company(companyId)]) {
         void queryClient.invalidateQueries({ queryKey: key });
       }
-      leaveEditMode(`Saved. The settings are now at version ${saved.version}.`);
+      leaveEditMode({ kind: "saved", version: saved.version });
     },
     onError: (error) => {
       const other = elsewhereOf(error);
@@ -127,7 +128,7 @@ export function useSettingsDraft(companyId: number) {
   const cancel = useMutation({
     mutationFn: (id: string) =>
       unwrap(api.DELETE("/api/edits/{edit_id}", { params: { path: { edit_id: id } } })),
-    onSuccess: () => leaveEditMode("Your changes were discarded."),
+    onSuccess: () => leaveEditMode({ kind: "discarded" }),
     onError: (error) => {
       // A draft that is already closed or gone has nothing left to discard.
       if (error instanceof ApiError && (error.status === 404 || error.status === 410)) leaveEditMode(null);
@@ -191,19 +192,27 @@ export function useSettingsDraft(companyId: number) {
 
 export type SettingsDraft = ReturnType<typeof useSettingsDraft>;
 
+/** What the page says after leaving edit mode (in the language shown then, whenever that changes). */
+export type Notice = { kind: "saved"; version: number } | { kind: "discarded" };
+
 type Elsewhere = { kind: "changed" | "closed"; message: string };
 
-const CLOSED_ELSEWHERE: Record<string, string> = {
-  draft_saved: "This draft was saved in another tab or window: reload to see the settings as saved.",
-  draft_cancelled: "This draft was discarded in another tab or window: reload to see the stored settings.",
-};
+const CLOSED_ELSEWHERE = {
+  draft_saved: "settings.elsewhere.saved",
+  draft_cancelled: "settings.elsewhere.cancelled",
+} as const;
 
 /** A refusal because of another tab or window: the draft moved on (409), or it was saved or discarded (410). */
 function elsewhereOf(error: unknown): Elsewhere | null {
   if (!(error instanceof ApiError)) return null;
   if (error.status === 409 && error.code === "draft_changed_elsewhere")
     return { kind: "changed", message: error.message };
-  if (error.status === 410) return { kind: "closed", message: CLOSED_ELSEWHERE[error.code] ?? error.message };
+  if (error.status === 410) {
+    const known = Object.hasOwn(CLOSED_ELSEWHERE, error.code)
+      ? CLOSED_ELSEWHERE[error.code as keyof typeof CLOSED_ELSEWHERE]
+      : null;
+    return { kind: "closed", message: known ? i18n.t(known) : error.message };
+  }
   return null;
 }
 
