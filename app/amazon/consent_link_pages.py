@@ -56,7 +56,10 @@ def _responses(*statuses: int) -> dict[int, ResponseSpec]:
     }
     return {
         status: ResponseSpec(
-            data_container=None if status == 303 else str, media_type=MediaType.HTML, description=descriptions[status]
+            data_container=None if status == 303 else str,
+            media_type=MediaType.HTML,
+            description=descriptions[status],
+            generate_examples=False,  # Litestar would make up a random string, a new one at every start
         )
         for status in statuses
     }

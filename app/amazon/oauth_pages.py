@@ -50,7 +50,13 @@ class RenewalConfirmation(msgspec.Struct):
 def _html_responses(*statuses: int) -> dict[int, ResponseSpec]:
     """OpenAPI entries for the HTML pages these endpoints answer with (the message is in the page)."""
     return {
-        status: ResponseSpec(data_container=str, media_type=MediaType.HTML, description=_PAGE_DESCRIPTIONS[status])
+        # No generated example: Litestar would make up a random string for each, a new one at every start.
+        status: ResponseSpec(
+            data_container=str,
+            media_type=MediaType.HTML,
+            description=_PAGE_DESCRIPTIONS[status],
+            generate_examples=False,
+        )
         for status in statuses
     }
 
