@@ -26,7 +26,7 @@ from app.editing.service import EditService
 from app.lib.clock import Clock
 from app.lib.database import write_transaction
 from app.lib.errors import Gone, NotFound
-from app.lib.i18n import Language, as_language
+from app.lib.i18n import Language, as_language, phrase
 
 
 class HolderPage(msgspec.Struct, frozen=True):
@@ -194,16 +194,33 @@ class ConsentLinkHolders:
         rows = await self.settings.rows([received.company.id])
         company = rows[received.company.id]
         region, code = received.grant.region, received.company.code
-        central = central_of(company["account_type"])
+        names = {
+            "region": region.value,
+            "code": code,
+            "central": central_of(company["account_type"]),
+            "seller": received.grant.selling_partner_id,
+        }
         await self.notifications.notify(
             dedupe_key=f"consent-link-authorized:{closed[0]['id'] if closed else flow['id']}",
             kind="consent_link_authorized",
             severity="info",
             company_id=received.company.id,
-            title=f"The account holder authorized {region} for {code} — Save to store it",
-            body=f"{closed[0]['email'] if closed else 'The account holder'} authorized the {central} account "
-            f"{received.grant.selling_partner_id} for {code} in {region}. The new token waits in the draft of the "
-            "admin who sent the link: Edit shows it there, and Save stores it.",
+            title=[phrase("The account holder authorized {region} for {code} — Save to store it", **names)],
+            body=[
+                phrase(
+                    "{email} authorized the {central} account {seller} for {code} in {region}.",
+                    email=closed[0]["email"],
+                    **names,
+                )
+                if closed
+                else phrase(
+                    "The account holder authorized the {central} account {seller} for {code} in {region}.", **names
+                ),
+                phrase(
+                    "The new token waits in the draft of the admin who sent the link: Edit shows it there, and Save "
+                    "stores it."
+                ),
+            ],
         )
         return HolderGrant(company_name=company["company_name"], language=as_language(company["company_language"]))
 

@@ -23,13 +23,14 @@ from app.amazon.status import (
     WORSE_STATES,
     CheckResult,
     ConnectionStatus,
-    action_for,
+    action_phrase,
     derive_status,
 )
 from app.amazon.tables import AmazonConnection
 from app.audit.notifications import Notice, NotificationService
 from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
+from app.lib.i18n import Phrase, as_language, msgid, phrase
 
 log = logging.getLogger(__name__)
 
@@ -37,10 +38,14 @@ HEALTH_KEY_PREFIX = "connection-health"
 # Results only a new token (or a check that works) can end; a failure of Amazon's to answer never overwrites them.
 _DEFINITE = [CheckResult.REAUTHORIZATION_REQUIRED.value, CheckResult.WRONG_REGION_OR_ROLE.value]
 _TITLES = {
-    ConnectionStatus.REAUTHORIZATION_REQUIRED: "Amazon refused the authorization of {code} ({region}): re-authorize",
-    ConnectionStatus.WRONG_REGION_OR_ROLE: "Amazon refuses the token of {code} in {region}: wrong region or role",
-    ConnectionStatus.EXPIRED: "Amazon authorization of {code} ({region}) has expired",
-    ConnectionStatus.ERROR: "The {region} connection of {code} keeps failing",
+    ConnectionStatus.REAUTHORIZATION_REQUIRED: msgid(
+        "Amazon refused the authorization of {code} ({region}): re-authorize"
+    ),
+    ConnectionStatus.WRONG_REGION_OR_ROLE: msgid(
+        "Amazon refuses the token of {code} in {region}: wrong region or role"
+    ),
+    ConnectionStatus.EXPIRED: msgid("Amazon authorization of {code} ({region}) has expired"),
+    ConnectionStatus.ERROR: msgid("The {region} connection of {code} keeps failing"),
 }
 _KINDS = {
     ConnectionStatus.REAUTHORIZATION_REQUIRED: "reauthorization_required",
@@ -49,13 +54,24 @@ _KINDS = {
     ConnectionStatus.ERROR: "connection_error",
 }
 _EXPLANATIONS = {
-    ConnectionStatus.REAUTHORIZATION_REQUIRED: "Amazon says the authorization was revoked or has expired; nothing "
-    "works for this account until someone re-authorizes.",
-    ConnectionStatus.WRONG_REGION_OR_ROLE: "Amazon refused the call even with a fresh access token: the seller "
-    "account is probably in another region, or the app lacks the role for this call.",
-    ConnectionStatus.EXPIRED: "The authorization's year is over: Amazon stopped accepting it.",
-    ConnectionStatus.ERROR: "The last checks failed:",
+    ConnectionStatus.REAUTHORIZATION_REQUIRED: msgid(
+        "Amazon says the authorization was revoked or has expired; nothing works for this account until someone "
+        "re-authorizes."
+    ),
+    ConnectionStatus.WRONG_REGION_OR_ROLE: msgid(
+        "Amazon refused the call even with a fresh access token: the seller account is probably in another region, "
+        "or the app lacks the role for this call."
+    ),
+    ConnectionStatus.EXPIRED: msgid("The authorization's year is over: Amazon stopped accepting it."),
+    ConnectionStatus.ERROR: msgid("The last checks failed:"),
 }
+
+
+def affected_phrase(members: list[str], *, none_said: bool = True) -> list[Phrase]:
+    """ "Unified companies affected: CA-01, MX-01." (or that none is)."""
+    if members:
+        return [phrase("Unified companies affected: {codes}.", codes=", ".join(members))]
+    return [phrase("No unified company uses this account.")] if none_said else []
 
 
 def health_key(connection_id: int, state: str, episode: int) -> str:
@@ -176,14 +192,13 @@ class ConnectionHealth:
         settings = (await self.settings.rows([owner_id])).get(owner_id, {})
         code = settings.get("company_code", str(owner_id))
         members = (await self.hierarchy.members_of_owners([owner_id]))[owner_id]
-        affected = (
-            f" Unified companies affected: {', '.join(m.code for m in members)}."
-            if members
-            else " No unified company uses this account."
-        )
-        explanation = _EXPLANATIONS[status]
+        body = [Phrase(_EXPLANATIONS[status])]
         if status == ConnectionStatus.ERROR:
-            explanation = f"{explanation} {row.get('last_error_message') or 'Amazon did not answer properly.'}"
+            error = row.get("last_error_message")
+            body.append(Phrase("{detail}", {"detail": error}) if error else phrase("Amazon did not answer properly."))
+        body += affected_phrase([m.code for m in members])
+        action = action_phrase(status, code, region.value)
+        body += [action] if action else []
         # The expiry has a reminder of its own (app.amazon.reminders): the same key, so that it is told once.
         expires = row.get("authorization_expires_at")
         key = (
@@ -195,10 +210,11 @@ class ConnectionHealth:
             dedupe_key=key,
             kind=_KINDS[status],
             severity="error",
-            title=_TITLES[status].format(code=code, region=region.value),
-            body=f"{explanation}{affected} {action_for(status, code, region.value)}",
+            title=[Phrase(_TITLES[status], {"code": code, "region": region.value})],
+            body=body,
             company_id=owner_id,
             email=settings.get("notification_email"),
+            language=as_language(settings.get("company_language")),
         )
         if await self.notifications.notify_many([notice]):
             log.warning("connection %s of %s (%s) is now %s: people told", row["id"], code, region, status.value)

@@ -20,6 +20,7 @@ from app.amazon.tables import AmazonConnection
 from app.amazon.tokens import ReauthorizationRequired, TokenUnavailable
 from app.audit.service import SYSTEM
 from app.lib.errors import AmazonUnavailable, RuleViolation, SpApiDenied
+from app.lib.i18n import phrase
 from app.lib.queue import Enqueued
 from app.services import Services
 
@@ -193,12 +194,18 @@ async def expire_idle_drafts(ctx: dict[str, Any]) -> int:
         await services.notifications.notify(
             dedupe_key=f"pending-token:{grant['edit_id']}:{region}:{closes.isoformat()}",
             kind="pending_token_expiring",
-            title=f"A new {region} token for {code} is waiting for Save",
-            body=(
-                f"{grant['editor']}'s draft of {code} holds a new Selling Partner API token for {region} that is not "
-                f"saved yet. The draft closes at {closes:%H:%M} UTC unless someone works in it, and the token is then "
-                f"discarded: open {code}'s settings and click Save."
-            ),
+            title=[phrase("A new {region} token for {code} is waiting for Save", region=region, code=code)],
+            body=[
+                phrase(
+                    "{editor}'s draft of {code} holds a new Selling Partner API token for {region} that is not saved "
+                    "yet. The draft closes at {time} UTC unless someone works in it, and the token is then discarded: "
+                    "open {code}'s settings and click Save.",
+                    editor=grant["editor"],
+                    code=code,
+                    region=region,
+                    time=closes.strftime("%H:%M"),
+                )
+            ],
             company_id=grant["company_id"],
         )
     return await services.edits.expire_idle()

@@ -30,6 +30,7 @@ from app.amazon.login_uri import LoginPlan
 from app.audit.service import Actor
 from app.lib.errors import DomainError
 from app.lib.http import status_of
+from app.lib.i18n import Translator, reader_language
 from app.lib.safety import origin_of
 from app.services import Services
 
@@ -77,10 +78,23 @@ _PAGE_DESCRIPTIONS = {
 }
 
 
-def _failure(error: DomainError) -> Response[str]:
+def _failure(error: DomainError, t: Translator) -> Response[str]:
     status = status_of(error)
-    body = f'<p>{html.escape(error.message)}</p><p><a href="/">Back to the settings</a></p><p>Nothing was stored.</p>'
-    return html_page("The Amazon token could not be received", body, status)
+    back, nothing = t.gettext("Back to the settings"), t.gettext("Nothing was stored.")
+    body = f'<p>{html.escape(error.message)}</p><p><a href="/">{html.escape(back)}</a></p><p>{html.escape(nothing)}</p>'
+    return _page(t, t.gettext("The Amazon token could not be received"), body, status)
+
+
+def _page(
+    t: Translator, title: str, body: str, status: int, script: str | None = None, form_action: str = "'none'"
+) -> Response[str]:
+    return html_page(title, body, status, script, form_action=form_action, lang=t.language)
+
+
+def _translator(request: Request[Any, Any, Any], session: ActiveSession | None) -> Translator:
+    """The signed-in admin's language, else the browser's."""
+    chosen = session.user.language if session else None
+    return Translator(reader_language(chosen, request.headers.get("accept-language")))
 
 
 async def _session(services: Services, request: Request[Any, Any, Any]) -> ActiveSession | None:
@@ -120,15 +134,23 @@ class OAuthPagesController(Controller):
         spapi_oauth_code: _TOKEN = None,
     ) -> Response[str]:
         """Amazon's redirect after consent: the new token waits in the draft until Save."""
+        session = await _session(services, request)
+        t = _translator(request, session)
         if not oauth_state or not selling_partner_id or not spapi_oauth_code:
-            return html_page(
-                "Amazon did not send a token",
-                "<p>The answer from Amazon was incomplete (the consent was perhaps cancelled). Nothing was stored.</p>",
+            return _page(
+                t,
+                t.gettext("Amazon did not send a token"),
+                "<p>"
+                + html.escape(
+                    t.gettext(
+                        "The answer from Amazon was incomplete (the consent was perhaps cancelled). Nothing was stored."
+                    )
+                )
+                + "</p>",
                 400,
             )
         if not SELLING_PARTNER_ID.fullmatch(selling_partner_id):
-            return _unreadable_seller()
-        session = await _session(services, request)
+            return _unreadable_seller(t)
         # The account holder's browser, when the flow began at an e-mailed link (app/amazon/consent_link_pages.py).
         browser = request.cookies.get(BROWSER_COOKIE)
         try:
@@ -137,7 +159,7 @@ class OAuthPagesController(Controller):
             )
         except DomainError as error:
             holder_language = None if session else await services.consent_link_holders.language_of_browser(browser)
-            return failure_page(error, holder_language) if holder_language else _failure(error)
+            return failure_page(error, holder_language) if holder_language else _failure(error, t)
         if received.holder is not None:
             return done_page(received)
         grant = received.grant
@@ -158,13 +180,18 @@ class OAuthPagesController(Controller):
         )
         verdict = ""
         if grant.verdict is not None:
-            confirm = " Save asks you to confirm it." if grant.verdict.needs_confirmation else ""
-            verdict = f"<p>{html.escape(grant.verdict.message)}{confirm}</p>"
-        body = (
-            f"<p>New token for {html.escape(grant.region.value)} (seller {html.escape(grant.selling_partner_id)}) "
-            f'received — Save to store it.</p>{verdict}<p><a href="{html.escape(back)}">Back to the draft</a></p>'
+            confirm = " " + t.gettext("Save asks you to confirm it.") if grant.verdict.needs_confirmation else ""
+            verdict = f"<p>{html.escape(grant.verdict.message)}{html.escape(confirm)}</p>"
+        received_text = t.gettext(
+            "New token for {region} (seller {seller}) received — Save to store it.",
+            region=grant.region.value,
+            seller=grant.selling_partner_id,
         )
-        return html_page("Amazon token received", body, 200, script)
+        body = (
+            f"<p>{html.escape(received_text)}</p>{verdict}"
+            f'<p><a href="{html.escape(back)}">{html.escape(t.gettext("Back to the draft"))}</a></p>'
+        )
+        return _page(t, t.gettext("Amazon token received"), body, 200, script)
 
     @get(
         "/login",
@@ -187,9 +214,9 @@ class OAuthPagesController(Controller):
     ) -> Response[Any]:
         """Amazon's Log-in URI: sign in if needed, then ask the user to confirm; a GET never writes anything."""
         if not amazon_callback_uri or not amazon_state or not selling_partner_id:
-            return _incomplete_login()
+            return _incomplete_login(_translator(request, None))
         if not SELLING_PARTNER_ID.fullmatch(selling_partner_id):
-            return _unreadable_seller()
+            return _unreadable_seller(_translator(request, None))
         session = await _session(services, request)
         if session is None:
             # The account holder's browser, inside the consent an e-mailed link started: no ERP sign-in.
@@ -204,13 +231,14 @@ class OAuthPagesController(Controller):
                 status_code=302,
                 headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"},
             )
+        t = _translator(request, session)
         try:
             plan = await services.login_uri.plan(
                 amazon_callback_uri, amazon_state, selling_partner_id, session, beta=version == "beta"
             )
         except DomainError as error:
-            return _failure(error)
-        return _confirmation(plan, amazon_callback_uri, session.csrf_token)
+            return _failure(error, t)
+        return _confirmation(plan, amazon_callback_uri, session.csrf_token, t)
 
     @post(
         "/login",
@@ -234,23 +262,23 @@ class OAuthPagesController(Controller):
             )
             if held is not None:
                 return held
+        t = _translator(request, session)
         if session is None:
-            return html_page(
-                "Sign in first",
-                '<p>Your session has ended. Start the authorization again at Amazon.</p><p><a href="/">Sign in</a></p>',
+            ended = t.gettext("Your session has ended. Start the authorization again at Amazon.")
+            return _page(
+                t,
+                t.gettext("Sign in first"),
+                f'<p>{html.escape(ended)}</p><p><a href="/">{html.escape(t.gettext("Sign in"))}</a></p>',
                 401,
             )
         if not same_site(request) or not hmac.compare_digest(data.csrf_token.encode(), session.csrf_token.encode()):
-            return html_page(
-                "Request refused",
-                "<p>This confirmation did not come from this site's own page. Nothing was done.</p>",
-                403,
-            )
+            refused = t.gettext("This confirmation did not come from this site's own page. Nothing was done.")
+            return _page(t, t.gettext("Request refused"), f"<p>{html.escape(refused)}</p>", 403)
         callback_uri, amazon_state, seller = data.amazon_callback_uri, data.amazon_state, data.selling_partner_id
         if not callback_uri or not amazon_state or not seller or len(callback_uri) > 2048 or len(amazon_state) > 2048:
-            return _incomplete_login()
+            return _incomplete_login(t)
         if not SELLING_PARTNER_ID.fullmatch(seller):
-            return _unreadable_seller()
+            return _unreadable_seller(t)
         try:
             plan = await services.login_uri.plan(
                 callback_uri, amazon_state, seller, session, beta=data.version == "beta"
@@ -259,29 +287,23 @@ class OAuthPagesController(Controller):
                 plan, session, _actor(request, session), company_code=data.company_code[:64]
             )
         except DomainError as error:
-            return _failure(error)
+            return _failure(error, t)
         return Redirect(
             target, status_code=303, headers={"Referrer-Policy": "no-referrer", "Cache-Control": "no-store"}
         )
 
 
-def _incomplete_login() -> Response[str]:
-    return html_page(
-        "Incomplete request from Amazon",
-        "<p>Amazon's request lacked a parameter. Start the authorization again at Amazon.</p>",
-        400,
-    )
+def _incomplete_login(t: Translator) -> Response[str]:
+    lacked = t.gettext("Amazon's request lacked a parameter. Start the authorization again at Amazon.")
+    return _page(t, t.gettext("Incomplete request from Amazon"), f"<p>{html.escape(lacked)}</p>", 400)
 
 
-def _unreadable_seller() -> Response[str]:
-    return html_page(
-        "Amazon did not send a token",
-        "<p>The selling partner ID in Amazon's answer is not one we can read. Nothing was stored.</p>",
-        400,
-    )
+def _unreadable_seller(t: Translator) -> Response[str]:
+    unreadable = t.gettext("The selling partner ID in Amazon's answer is not one we can read. Nothing was stored.")
+    return _page(t, t.gettext("Amazon did not send a token"), f"<p>{html.escape(unreadable)}</p>", 400)
 
 
-def _confirmation(plan: LoginPlan, amazon_callback_uri: str, csrf_token: str) -> Response[str]:
+def _confirmation(plan: LoginPlan, amazon_callback_uri: str, csrf_token: str, t: Translator) -> Response[str]:
     """ "Continue …?": the button POSTs the same parameters with the session's CSRF token (and, for a seller new
     here, the company the admin names)."""
     fields = {
@@ -294,31 +316,37 @@ def _confirmation(plan: LoginPlan, amazon_callback_uri: str, csrf_token: str) ->
     hidden = "".join(
         f'<input type="hidden" name="{name}" value="{html.escape(value)}">' for name, value in fields.items()
     )
-    seller, region = html.escape(plan.selling_partner_id), html.escape(plan.region.value)
-    account = f"{html.escape(plan.account_type)} account {seller}"
-    company = html.escape(plan.company.code) if plan.company else ""
-    waits = "The new token will wait in your draft of the company's settings until you Save it."
+    account = (
+        t.gettext("vendor account {seller}", seller=plan.selling_partner_id)
+        if plan.account_type == "vendor"
+        else t.gettext("seller account {seller}", seller=plan.selling_partner_id)
+    )
+    names = {"account": account, "region": plan.region.value, "company": plan.company.code if plan.company else ""}
+    waits = t.gettext("The new token will wait in your draft of the company's settings until you Save it.")
     if plan.kind == "continue":
-        title = f"Continue connecting {company} for {region}?"
-        intro = f"<p>Amazon confirmed your consent for {account}. {waits}</p>"
+        title = t.gettext("Continue connecting {company} for {region}?", **names)
+        intro = t.gettext("Amazon confirmed your consent for {account}.", **names)
         choice = ""
     elif plan.kind == "renewal":
-        title = f"Continue renewing the Amazon authorization of {company} for {region}?"
-        intro = f"<p>Amazon asks to renew the authorization of {account}. {waits}</p>"
+        title = t.gettext("Continue renewing the Amazon authorization of {company} for {region}?", **names)
+        intro = t.gettext("Amazon asks to renew the authorization of {account}.", **names)
         choice = ""
     else:
-        title = f"Connect Amazon {account} for {region}?"
-        intro = (
-            f"<p>Amazon asks to authorize this app for {account}, which no company of yours uses yet. Name the "
-            f"company (its account owner) this account is for. {waits}</p>"
+        title = t.gettext("Connect Amazon {account} for {region}?", **names)
+        intro = t.gettext(
+            "Amazon asks to authorize this app for {account}, which no company of yours uses yet. Name the company "
+            "(its account owner) this account is for.",
+            **names,
         )
+        label = html.escape(t.gettext("Company code"))
         choice = (
-            '<p><label for="company_code">Company code</label> '
+            f'<p><label for="company_code">{label}</label> '
             '<input id="company_code" name="company_code" required maxlength="32" autocomplete="off"></p>'
         )
+    button, cancel = html.escape(t.gettext("Continue at Amazon")), html.escape(t.gettext("Cancel"))
     body = (
-        f'{intro}<form method="post" action="/oauth/amazon/login">{hidden}{choice}'
-        f'<button type=submit>Continue at Amazon</button> <a href="/">Cancel</a></form>'
+        f'<p>{html.escape(intro)} {html.escape(waits)}</p><form method="post" action="/oauth/amazon/login">'
+        f'{hidden}{choice}<button type=submit>{button}</button> <a href="/">{cancel}</a></form>'
     )
     # The form's answer redirects to Amazon's page: the browser checks that redirect against form-action too.
-    return html_page(title, body, 200, form_action=f"'self' {origin_of(plan.callback)}")
+    return _page(t, title, body, 200, form_action=f"'self' {origin_of(plan.callback)}")

@@ -7,6 +7,7 @@ from typing import Any
 from app.amazon.regions import MARKETPLACES, Region
 from app.amazon.status import CheckResult
 from app.amazon.tables import AmazonConnection
+from app.lib.i18n import DEFAULT_LANGUAGE, Translator, as_language, phrase
 from app.services import Services
 
 NOT_AUTHORIZED = "marketplace_not_authorized"
@@ -21,32 +22,37 @@ async def report_not_authorized(
     connection = (await services.connections.rows_for_owners([owner_id]))[owner_id].get(region) or {}
     seller = connection.get("selling_partner_id") or "unknown"
     names = ", ".join(f"{MARKETPLACES[m].name} ({m})" for m in marketplace_ids)
-    message = (
-        f"{company['company_code']} sells on {names}, which the {region} authorization (selling partner {seller}) "
-        "does not cover: those orders are not imported, the other marketplaces' are."
+    values_named = {"code": company["company_code"], "names": names, "region": region.value, "seller": seller}
+    said = phrase(
+        "{code} sells on {names}, which the {region} authorization (selling partner {seller}) does not cover: those "
+        "orders are not imported, the other marketplaces' are.",
+        **values_named,
     )
     values: dict[Any, Any] = {
         AmazonConnection.last_check_result: CheckResult.ERROR.value,
         AmazonConnection.last_error_code: NOT_AUTHORIZED,
-        AmazonConnection.last_error_message: message,
+        AmazonConnection.last_error_message: Translator(DEFAULT_LANGUAGE).text([said]),
         AmazonConnection.last_checked_at: services.clock.now(),
     }
     await AmazonConnection.update(values).where(
         (AmazonConnection.company == owner_id) & (AmazonConnection.region == region.value)
     )
     # In FE an authorization may serve one marketplace only (FACTS §1): one token per region cannot serve both.
-    action = (
-        f"Remove {names} from {company['company_code']}'s marketplaces, or get the {region} token on "
-        f"{owner['company_code']} again logging in to the account that sells there."
+    action = phrase(
+        "Remove {names} from {code}'s marketplaces, or get the {region} token on {owner} again logging in to the "
+        "account that sells there.",
+        owner=owner["company_code"],
+        **values_named,
     )
     await services.notifications.notify(
         dedupe_key=f"{NOT_AUTHORIZED}:{company_id}:{region}:{seller}:{','.join(sorted(marketplace_ids))}",
         kind=NOT_AUTHORIZED,
         severity="warning",
         company_id=company_id,
-        title=f"Amazon's {region} authorization does not cover {names} for {company['company_code']}",
-        body=f"{message} {action}",
+        title=[phrase("Amazon's {region} authorization does not cover {names} for {code}", **values_named)],
+        body=[said, action],
         email=company.get("notification_email"),
+        language=as_language(company.get("company_language")),
     )
 
 

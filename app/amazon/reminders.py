@@ -7,11 +7,13 @@ from typing import Any
 
 import msgspec
 
+from app.amazon.health import affected_phrase
 from app.amazon.status import EXPIRING_WITHIN, days_left
 from app.amazon.tables import AmazonConnection, AmazonSettings, IntegrationCredentials
 from app.audit.notifications import Notice, NotificationService
 from app.companies.hierarchy import HierarchyService
 from app.lib.clock import Clock
+from app.lib.i18n import DEFAULT_LANGUAGE, Language, Phrase, as_language, msgid, phrase
 
 
 class ReminderRun(msgspec.Struct, frozen=True):
@@ -47,7 +49,7 @@ class ReminderService:
         members = await self.hierarchy.members_of_owners(owners)
         emails = await self._emails(set(owners))
         notices = [
-            _notice(row, key, now, [m.code for m in members[row["company"]]], emails.get(row["company"]))
+            _notice(row, key, now, [m.code for m in members[row["company"]]], *emails.get(row["company"], _NO_MAIL))
             for row, key in due
         ]
         sent = await self.notifications.notify_many(notices)
@@ -72,11 +74,11 @@ class ReminderService:
                 else f"secret-expiring:{row['id']}:{expires:%Y-%m-%d}:{year}-W{week:02d}"
             )
             title = (
-                f"The app's LWA client secret ({label}) has expired"
+                phrase("The app's LWA client secret ({label}) has expired", label=label)
                 if expired
-                else f"The app's LWA client secret ({label}) {_expires_in(expires, now)}"
+                else _expires_in(expires, now, _SECRET_EXPIRES, label=label)
             )
-            body = (
+            body = phrase(
                 "Rotate it in Seller Central (Developer Central) and enter the new secret under Admin → App "
                 "credentials; until then every refresh fails with invalid_client."
             )
@@ -84,22 +86,34 @@ class ReminderService:
                 await self.notifications.notify(
                     dedupe_key=key,
                     kind="client_secret_expiry",
-                    title=title,
-                    body=body,
+                    title=[title],
+                    body=[body],
                     severity="error" if expired else "warning",
                 )
             )
         return sent
 
-    async def _emails(self, company_ids: set[int]) -> dict[int, str]:
+    async def _emails(self, company_ids: set[int]) -> dict[int, tuple[str, Language]]:
+        """The owners' notification addresses, each with its company's language (the e-mail's)."""
         ids = sorted(company_ids)
-        emails: dict[int, str] = {}
+        emails: dict[int, tuple[str, Language]] = {}
         for start in range(0, len(ids), 1000):  # PostgreSQL takes at most 32,767 parameters per query
-            rows = await AmazonSettings.select(AmazonSettings.company, AmazonSettings.notification_email).where(
-                AmazonSettings.company.is_in(ids[start : start + 1000])
+            rows = await AmazonSettings.select(
+                AmazonSettings.company,
+                AmazonSettings.notification_email,
+                AmazonSettings.company.language.as_alias("language"),
+            ).where(AmazonSettings.company.is_in(ids[start : start + 1000]))
+            emails.update(
+                {
+                    r["company"]: (r["notification_email"], as_language(r["language"]))
+                    for r in rows
+                    if r["notification_email"]
+                }
             )
-            emails.update({r["company"]: r["notification_email"] for r in rows if r["notification_email"]})
         return emails
+
+
+_NO_MAIL: tuple[None, Language] = (None, DEFAULT_LANGUAGE)
 
 
 def _dedupe_key(row: dict[str, Any], now: datetime) -> str:
@@ -111,35 +125,54 @@ def _dedupe_key(row: dict[str, Any], now: datetime) -> str:
     return f"authorization-expiring:{row['id']}:{expires:%Y-%m-%d}:{year}-W{week:02d}"
 
 
-def _notice(row: dict[str, Any], key: str, now: datetime, members: list[str], email: str | None) -> Notice:
+def _notice(
+    row: dict[str, Any], key: str, now: datetime, members: list[str], email: str | None, language: Language
+) -> Notice:
     expires = row["authorization_expires_at"]
-    affected = f" Unified companies affected: {', '.join(members)}." if members else ""
-    renew = (
-        f"To renew: open {row['code']}, click Edit, use Get Selling Partner API token for {row['region']}, "
-        "confirm at Amazon, then Save."
+    names = {"code": row["code"], "region": row["region"]}
+    affected = affected_phrase(members, none_said=False)
+    renew = phrase(
+        "To renew: open {code}, click Edit, use Get Selling Partner API token for {region}, confirm at Amazon, then "
+        "Save.",
+        **names,
     )
     if expires <= now:
         return Notice(
             dedupe_key=key,
             kind="authorization_expired",
             severity="error",
-            title=f"Amazon authorization of {row['code']} ({row['region']}) has expired",
-            body=f"Amazon stopped accepting it on {expires:%Y-%m-%d}.{affected} {renew}",
+            title=[phrase("Amazon authorization of {code} ({region}) has expired", **names)],
+            body=[phrase("Amazon stopped accepting it on {date}.", date=expires), *affected, renew],
             company_id=row["company"],
             email=email,
+            language=language,
         )
     return Notice(
         dedupe_key=key,
         kind="authorization_expiring",
         severity="warning",
-        title=f"Amazon authorization of {row['code']} ({row['region']}) {_expires_in(expires, now)}",
-        body=f"It expires on {expires:%Y-%m-%d}.{affected} {renew}",
+        title=[_expires_in(expires, now, _AUTHORIZATION_EXPIRES, **names)],
+        body=[phrase("It expires on {date}.", date=expires), *affected, renew],
         company_id=row["company"],
         email=email,
+        language=language,
     )
 
 
-def _expires_in(moment: datetime, now: datetime) -> str:
-    """ "expires in 30 days" (29 days and 23 hours), "expires today" under 24 hours: the page's count (`days_left`)."""
+_AUTHORIZATION_EXPIRES = (
+    msgid("Amazon authorization of {code} ({region}) expires in {days} days"),
+    msgid("Amazon authorization of {code} ({region}) expires today"),
+)
+_SECRET_EXPIRES = (
+    msgid("The app's LWA client secret ({label}) expires in {days} days"),
+    msgid("The app's LWA client secret ({label}) expires today"),
+)
+
+
+def _expires_in(moment: datetime, now: datetime, texts: tuple[str, str], **names: str) -> Phrase:
+    """ "… expires in 30 days" (29 days and 23 hours), "… expires today" under 24 hours: the page's count
+    (`days_left`)."""
     days = days_left(moment, now)
-    return f"expires in {days} days" if days is not None and days > 1 else "expires today"
+    if days is not None and days > 1:
+        return Phrase(texts[0], {**names, "days": days})
+    return Phrase(texts[1], dict(names))

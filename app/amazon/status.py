@@ -6,6 +6,8 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
+from app.lib.i18n import DEFAULT_LANGUAGE, Phrase, Translator, phrase
+
 AUTHORIZATION_LIFETIME = timedelta(days=365)
 EXPIRING_WITHIN = timedelta(days=30)
 # Amazon failing to answer is not the connection's fault: it becomes the status "error" (and people are told) only
@@ -97,22 +99,45 @@ def status_sql(now_placeholder: str = "{}", expiring_placeholder: str = "{}", ta
     END)"""
 
 
+def action_phrase(status: ConnectionStatus, owner_code: str, region: str) -> Phrase | None:
+    """What a person must do about a connection in `status`, in plain words (translated when read); None when
+    nothing."""
+    names = {"code": owner_code, "region": region}
+    phrases = {
+        ConnectionStatus.NOT_CONNECTED: phrase(
+            "Open {code}, click Edit and use Get Selling Partner API token for {region} to connect it.", **names
+        ),
+        ConnectionStatus.EXPIRING: phrase(
+            "Renew it before it expires: Open {code}, click Edit, use Get Selling Partner API token for {region}, "
+            "confirm at Amazon, then Save.",
+            **names,
+        ),
+        ConnectionStatus.EXPIRED: phrase(
+            "Open {code}, click Edit, use Get Selling Partner API token for {region}, confirm at Amazon, then Save.",
+            **names,
+        ),
+        ConnectionStatus.REAUTHORIZATION_REQUIRED: phrase(
+            "Open {code}, click Edit, use Get Selling Partner API token for {region}, confirm at Amazon, then Save.",
+            **names,
+        ),
+        ConnectionStatus.WRONG_REGION_OR_ROLE: phrase(
+            "Get the token again for {region}, logging in to the right account in Seller Central for {region}: open "
+            "{code}, click Edit, use Get Selling Partner API token, then Save.",
+            **names,
+        ),
+        ConnectionStatus.ERROR: phrase(
+            "Read the last error on {code}'s settings and test the connection again with Refresh Selling Partner API "
+            "Access Token once it is fixed.",
+            **names,
+        ),
+    }
+    return phrases.get(status)
+
+
 def action_for(status: ConnectionStatus, owner_code: str, region: str) -> str | None:
-    """What a person must do about a connection in `status`, in plain words; None when nothing."""
-    new_token = (
-        f"Open {owner_code}, click Edit, use Get Selling Partner API token for {region}, confirm at Amazon, then Save."
-    )
-    return {
-        ConnectionStatus.NOT_CONNECTED: f"Open {owner_code}, click Edit and use Get Selling Partner API token for "
-        f"{region} to connect it.",
-        ConnectionStatus.EXPIRING: f"Renew it before it expires: {new_token}",
-        ConnectionStatus.EXPIRED: new_token,
-        ConnectionStatus.REAUTHORIZATION_REQUIRED: new_token,
-        ConnectionStatus.WRONG_REGION_OR_ROLE: f"Get the token again for {region}, logging in to the right account "
-        f"in Seller Central for {region}: open {owner_code}, click Edit, use Get Selling Partner API token, then Save.",
-        ConnectionStatus.ERROR: f"Read the last error on {owner_code}'s settings and test the connection again "
-        "with Refresh Selling Partner API Access Token once it is fixed.",
-    }.get(status)
+    """`action_phrase` in English (the API's `action`)."""
+    action = action_phrase(status, owner_code, region)
+    return Translator(DEFAULT_LANGUAGE).text([action]) if action else None
 
 
 def days_left(expires_at: datetime | None, now: datetime) -> int | None:

@@ -13,6 +13,7 @@ from app.accounts.schemas import CurrentUser
 from app.audit.schemas import NotificationPage, NotificationView
 from app.lib.deps import known_id
 from app.lib.http import error_responses
+from app.lib.i18n import reader_language
 from app.services import Services
 
 
@@ -32,7 +33,12 @@ class NotificationController(Controller):
     ) -> NotificationPage:
         """Expiry reminders and other notices about the companies you can see, newest first."""
         return await services.notifications.page(
-            request.user.company_scope, request.user.id, unread_only=unread_only, limit=limit, offset=offset
+            request.user.company_scope,
+            request.user.id,
+            unread_only=unread_only,
+            limit=limit,
+            offset=offset,
+            language=reader_language(request.user.language, request.headers.get("accept-language")),
         )
 
     @post(
@@ -49,5 +55,8 @@ class NotificationController(Controller):
     ) -> NotificationView:
         """Mark a notification as read (for you only)."""
         return await services.notifications.mark_read(
-            known_id(notification_id, "Notification"), request.user.company_scope, request.user.id
+            known_id(notification_id, "Notification"),
+            request.user.company_scope,
+            request.user.id,
+            reader_language(request.user.language, request.headers.get("accept-language")),
         )

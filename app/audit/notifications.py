@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import smtplib
+from collections.abc import Sequence
 from email.message import EmailMessage
 from typing import Any
 
@@ -16,6 +17,7 @@ from app.audit.tables import Notification, NotificationRead, OutboxMessage
 from app.companies.hierarchy import subtree_condition
 from app.lib.clock import Clock
 from app.lib.errors import NotFound
+from app.lib.i18n import DEFAULT_LANGUAGE, Language, Phrase, Translator
 
 log = logging.getLogger(__name__)
 
@@ -76,15 +78,31 @@ class Mailer:
 
 
 class Notice(msgspec.Struct, frozen=True, kw_only=True):
-    """One notification to record (and mail), identified by its dedupe key."""
+    """One notification to record (and mail), identified by its dedupe key.
+
+    Title and body are phrases: the bell shows them in each reader's language, the e-mail goes out in `language`
+    (the company's).
+    """
 
     dedupe_key: str
     kind: str
-    title: str
-    body: str
+    title: Sequence[Phrase]
+    body: Sequence[Phrase]
     company_id: int | None = None
     severity: str = "warning"
     email: str | None = None
+    language: Language = DEFAULT_LANGUAGE
+
+
+class _Message(msgspec.Struct, frozen=True):
+    """What the `message` column holds."""
+
+    title: list[Phrase]
+    body: list[Phrase]
+
+
+_ENGLISH = Translator(DEFAULT_LANGUAGE)
+_decode_message = msgspec.json.Decoder(_Message).decode
 
 
 class NotificationService:
@@ -97,11 +115,12 @@ class NotificationService:
         *,
         dedupe_key: str,
         kind: str,
-        title: str,
-        body: str,
+        title: Sequence[Phrase],
+        body: Sequence[Phrase],
         company_id: int | None = None,
         severity: str = "warning",
         email: str | None = None,
+        language: Language = DEFAULT_LANGUAGE,
     ) -> bool:
         """Record (and mail) a notification unless one with this key exists; True when it is new."""
         notice = Notice(
@@ -112,6 +131,7 @@ class NotificationService:
             company_id=company_id,
             severity=severity,
             email=email,
+            language=language,
         )
         return await self.notify_many([notice]) == 1
 
@@ -133,20 +153,22 @@ class NotificationService:
             now = self.clock.now()
             args: list[Any] = []
             for n in chunk:
-                args += [n.company_id, n.kind, n.severity, n.title[:300], n.body, n.dedupe_key[:200], now]
+                title, body = _ENGLISH.text(n.title), _ENGLISH.text(n.body)
+                message = msgspec.json.encode(_Message(list(n.title), list(n.body))).decode()
+                args += [n.company_id, n.kind, n.severity, title[:300], body, message, n.dedupe_key[:200], now]
             # Only "{}" placeholders are joined into the statement; every value travels as a parameter.
-            values = ", ".join(["({}, {}, {}, {}, {}, {}, {})"] * len(chunk))
+            values = ", ".join(["({}, {}, {}, {}, {}, {}, {}, {})"] * len(chunk))
             statement = (
-                "INSERT INTO notification (company, kind, severity, title, body, dedupe_key, created_at) VALUES "  # noqa: S608
-                + values
-                + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key"
+                "INSERT INTO notification (company, kind, severity, title, body, message, dedupe_key, created_at) "  # noqa: S608
+                "VALUES " + values + " ON CONFLICT (dedupe_key) DO NOTHING RETURNING dedupe_key"
             )
             rows = await Notification.raw(statement, *args)
             inserted = {r["dedupe_key"] for r in rows}
             created += len(inserted)
             for n in chunk:
                 if n.email and n.dedupe_key[:200] in inserted:
-                    await self.mailer.send(n.email, n.title, n.body)
+                    t = Translator(n.language)
+                    await self.mailer.send(n.email, t.text(n.title), t.text(n.body))
         return created
 
     async def resolve_prefixed(self, prefixes: list[str]) -> int:
@@ -163,9 +185,17 @@ class NotificationService:
         return resolved
 
     async def page(
-        self, scope: list[int] | None, reader: int, *, unread_only: bool, limit: int, offset: int
+        self,
+        scope: list[int] | None,
+        reader: int,
+        *,
+        unread_only: bool,
+        limit: int,
+        offset: int,
+        language: Language = DEFAULT_LANGUAGE,
     ) -> NotificationPage:
-        """The notifications of the companies in `scope`, newest first; read and unread as `reader` marked them."""
+        """The notifications of the companies in `scope`, newest first, in the reader's language; read and unread
+        as `reader` marked them."""
         query = Notification.select(*Notification.all_columns(), Notification.company.code.as_alias("company_code"))
         count = Notification.count()
         conditions: list[Any] = []
@@ -184,14 +214,16 @@ class NotificationService:
         unread = await Notification.count().where(*conditions, unread_condition)
         read_at = await self._read_at([r["id"] for r in rows], reader)
         return NotificationPage(
-            items=[_view(r, read_at.get(r["id"])) for r in rows],
+            items=[_view(r, read_at.get(r["id"]), Translator(language)) for r in rows],
             total=await count,
             unread=unread,
             limit=limit,
             offset=offset,
         )
 
-    async def mark_read(self, notification_id: int, scope: list[int] | None, reader: int) -> NotificationView:
+    async def mark_read(
+        self, notification_id: int, scope: list[int] | None, reader: int, language: Language = DEFAULT_LANGUAGE
+    ) -> NotificationView:
         """Mark a notification read for this user only: others (the admins it warns) still see it unread."""
         visible: Any = Notification.id == notification_id
         if scope is not None:
@@ -210,7 +242,8 @@ class NotificationService:
                 read_at=self.clock.now(),
             )
         ).on_conflict(target=NotificationRead.reader_key, action="DO NOTHING")
-        return _view(rows[0], (await self._read_at([notification_id], reader)).get(notification_id))
+        read_at = (await self._read_at([notification_id], reader)).get(notification_id)
+        return _view(rows[0], read_at, Translator(language))
 
     @staticmethod
     async def _read_at(notification_ids: list[int], reader: int) -> dict[int, Any]:
@@ -222,13 +255,17 @@ class NotificationService:
         return {r["notification"]: r["read_at"] for r in rows}
 
 
-def _view(row: dict[str, Any], read_at: Any) -> NotificationView:
+def _view(row: dict[str, Any], read_at: Any, t: Translator) -> NotificationView:
+    title, body = row["title"], row["body"]
+    if row.get("message"):  # notifications stored before phrases were are shown in English, as stored
+        message = _decode_message(row["message"])
+        title, body = t.text(message.title), t.text(message.body)
     return NotificationView(
         id=row["id"],
         kind=row["kind"],
         severity=row["severity"],
-        title=row["title"],
-        body=row["body"],
+        title=title,
+        body=body,
         company_id=row["company"],
         company_code=row["company_code"],
         created_at=row["created_at"],

@@ -30,8 +30,10 @@ class Notification(Table):
     company = ForeignKey(Company, null=True, index=True, on_delete=OnDelete.cascade)
     kind = Varchar(length=64)
     severity = Varchar(length=16, default="info")
+    # In English; `message` holds the same as phrases (app.lib.i18n.Phrase), shown in each reader's language.
     title = Varchar(length=300)
     body = Text()
+    message = Text(null=True, default=None)
     dedupe_key = Varchar(length=200, unique=True)
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     # When what it warned about was over (a connection that works again): shown as resolved, no longer unread.

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import string
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal, get_args
 
+import msgspec
 from babel import Locale
 from babel.core import negotiate_locale
 from babel.dates import format_date as babel_format_date
@@ -46,6 +47,32 @@ def catalogue(language: Language) -> dict[str, str]:
     return {str(m.id): str(m.string) for m in read if m.id and m.string and not m.fuzzy}
 
 
+class Phrase(msgspec.Struct, frozen=True, array_like=True, omit_defaults=True):
+    """One message of a stored text, translated when someone reads it: its English msgid and its values.
+
+    Notifications are stored as phrases, so each reader sees them in their own language; `dates` are formatted by
+    the reader's locale, `values` go in as they are (codes, names, numbers).
+    """
+
+    message: str
+    values: dict[str, str | int] = {}
+    dates: dict[str, datetime] = {}
+
+
+def phrase(message: str, /, **values: str | int | datetime) -> Phrase:
+    """A phrase to translate later (`python -m app.lib.i18n check` finds its message like a `gettext` call's)."""
+    return Phrase(
+        message,
+        {name: value for name, value in values.items() if not isinstance(value, datetime)},
+        {name: value for name, value in values.items() if isinstance(value, datetime)},
+    )
+
+
+def msgid(message: str) -> str:
+    """Marks a message to translate later, where it is written apart from its values (the check finds it)."""
+    return message
+
+
 class Translator:
     """Texts and dates in one language; a message the catalogue lacks falls back to English (the lint prevents it)."""
 
@@ -56,6 +83,13 @@ class Translator:
         """The message in this language with `{name}` placeholders filled in (values are not formatted again)."""
         text = catalogue(self.language).get(message, message)
         return text.format_map(values) if values else text
+
+    def text(self, phrases: Sequence[Phrase]) -> str:
+        """Stored phrases in this language, one sentence after the other."""
+        return " ".join(
+            self.gettext(p.message, **p.values, **{name: self.date(moment) for name, moment in p.dates.items()})
+            for p in phrases
+        )
 
     def date(self, moment: datetime) -> str:
         """ "8 December 2026" as the language writes a date (in UTC)."""
@@ -94,13 +128,18 @@ def negotiate(accept_language: str | None) -> Language:
     return as_language(negotiate_locale(preferred, list(LANGUAGES), sep="-") if preferred else None)
 
 
+def reader_language(chosen: str | None, accept_language: str | None) -> Language:
+    """The language to answer a person in: the one they chose, else the first of ours their browser asks for."""
+    return as_language(chosen) if chosen else negotiate(accept_language)
+
+
 # -- the lint -------------------------------------------------------------------------------------------------------
 
 
 def used_messages(root: Path = APP_ROOT) -> Iterator[tuple[str, str]]:
-    """(message, where) for every `….gettext("…")` call with a literal message in the app's code."""
+    """(message, where) for every `gettext("…")`, `phrase("…")` and `msgid("…")` with a literal in the app's code."""
     for filename, line, message, _, _ in extract_from_dir(
-        str(root), method_map=[("**.py", "python")], keywords={"gettext": None}
+        str(root), method_map=[("**.py", "python")], keywords={"gettext": None, "phrase": None, "msgid": None}
     ):
         if isinstance(message, str):
             yield message, f"app/{filename}:{line}"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from app.lib.i18n import Phrase
 from app.services import Services
 from tests.fixtures import BrowserFactory
 from tests.helpers import create_company
@@ -16,8 +17,8 @@ async def test_marking_a_notification_read_hides_it_for_that_user_only(
     await services.notifications.notify(
         dedupe_key="test:reauthorize",
         kind="reauthorization_required",
-        title="US-01 needs a new token for NA",
-        body="Get Selling Partner API token on US-01.",
+        title=[Phrase("US-01 needs a new token for NA")],
+        body=[Phrase("Get Selling Partner API token on US-01.")],
         company_id=us["id"],
     )
     note = (await viewer.get("/api/notifications")).json()["items"][0]

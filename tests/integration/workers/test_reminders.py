@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from app.amazon.regions import Region
 from app.amazon.tables import IntegrationCredentials
 from app.audit.tables import Notification, OutboxMessage
+from app.lib.i18n import Phrase
 from app.services import Services
 from tests.fixtures import Browser
 from tests.helpers import connect, create_company, edit_and_save
@@ -74,8 +75,8 @@ async def test_notifications_are_listed_for_the_companies_one_sees_and_can_be_ma
         await services.notifications.notify(
             dedupe_key=f"test:{company['id']}",
             kind="test",
-            title=f"Note for {company['code']}",
-            body="…",
+            title=[Phrase(f"Note for {company['code']}")],
+            body=[Phrase("…")],
             company_id=company["id"],
         )
     await services.accounts.create_user("uma", "pw-for-uma-1", "viewer", company_codes=["JP-01"])

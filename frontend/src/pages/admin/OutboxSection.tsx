@@ -38,14 +38,14 @@ export function OutboxSection() {
                 {page.items.map((m) => (
                   <tr key={m.id}>
                     <td className="nowrap">{formatDateTime(m.createdAt)}</td>
-                    <td>{m.recipient}</td>
+                    <td data-label={t("admin.outbox.to")}>{m.recipient}</td>
                     <td>
                       <details>
                         <summary>{m.subject}</summary>
                         <pre className="mail-body">{m.body}</pre>
                       </details>
                     </td>
-                    <td className="nowrap">
+                    <td className="nowrap" data-label={t("admin.outbox.sent")}>
                       {m.sentAt ? formatDateTime(m.sentAt) : t("admin.outbox.notSent")}
                     </td>
                   </tr>

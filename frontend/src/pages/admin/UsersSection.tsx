@@ -50,10 +50,14 @@ export function UsersSection() {
             <tr key={u.id} className={u.active ? undefined : "inactive"}>
               <td>{u.username}</td>
               <td>{u.displayName}</td>
-              <td>{roleText(u.role)}</td>
-              <td>{u.companyScope ? u.companyScope.map((c) => c.code).join(", ") : t("admin.users.all")}</td>
-              <td className="nowrap">{formatDate(u.createdAt)}</td>
-              <td>
+              <td data-label={t("admin.users.role")}>{roleText(u.role)}</td>
+              <td data-label={t("admin.users.companies")}>
+                {u.companyScope ? u.companyScope.map((c) => c.code).join(", ") : t("admin.users.all")}
+              </td>
+              <td className="nowrap" data-label={t("admin.users.created")}>
+                {formatDate(u.createdAt)}
+              </td>
+              <td data-label={t("admin.users.status")}>
                 {u.active ? t("admin.users.active") : t("admin.users.deactivated")}
                 {u.active && u.id !== me.id && (
                   <>

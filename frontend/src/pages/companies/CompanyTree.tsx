@@ -126,7 +126,7 @@ export function CompanyRow({
       {REGIONS.map((region) => {
         const status = company.regions.find((r) => r.region === region);
         return (
-          <td key={region}>
+          <td key={region} data-label={region}>
             {status ? (
               <ConnectionBadge
                 status={status.status}

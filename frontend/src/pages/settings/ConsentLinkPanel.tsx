@@ -4,33 +4,14 @@
  */
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
+import { useTranslation } from "react-i18next";
 import { api, errorMessage, fieldErrors, unwrap, type Schemas } from "../../api/client";
 import { draftQuery, keys, type Region } from "../../api/queries";
 import { formatDateTime } from "../../lib/format";
 import type { Draft } from "./fields";
+import type { TFunction } from "i18next";
 
 type Link = Schemas["ConsentLinkSent"];
-
-/** Every text of the panel, in one place (for the message catalogues). */
-export const TEXT = {
-  label: (central: string) => `E-mail of the ${central} account holder`,
-  hint: (region: Region) =>
-    `Or ask the account holder: they get a link to authorize ${region} at Amazon, without an ERP account. ` +
-    "Their token comes back to this draft; Save stores it.",
-  send: "Send authorization link",
-  sending: "Sending…",
-  waiting: (email: string, sentAt: string) => `Authorization link sent to ${email} on ${sentAt}, waiting.`,
-  opened: (email: string, openedAt: string) =>
-    `${email} opened the authorization link on ${openedAt} and is at Amazon's consent now.`,
-  expired: (email: string, expiresAt: string) =>
-    `The authorization link sent to ${email} expired on ${expiresAt} unused: send it again.`,
-  unfinished: (email: string, openedAt: string) =>
-    `${email} opened the authorization link on ${openedAt} but did not finish at Amazon: send it again.`,
-  details: (by: string, expiresAt: string) => `Asked by ${by}; the link works once, until ${expiresAt}.`,
-  resend: "Resend",
-  withdraw: "Withdraw",
-  withdrawn: "The authorization link was withdrawn: it no longer works.",
-};
 
 /** How often the draft is read while the holder may be at Amazon: the token shows without a reload. */
 export const WAITING_POLL_MS = 5_000;
@@ -42,11 +23,10 @@ type Props = {
   central: string;
   /** The country whose Central site the holder logs in to (left out: the server's choice, as for the token). */
   marketplaceId?: string;
-  /** Replaceable for the message catalogues; the English texts above by default. */
-  text?: typeof TEXT;
 };
 
-export function ConsentLinkPanel({ region, draft, central, marketplaceId, text = TEXT }: Props) {
+export function ConsentLinkPanel({ region, draft, central, marketplaceId }: Props) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const id = useId();
   const [email, setEmail] = useState("");
@@ -93,7 +73,7 @@ export function ConsentLinkPanel({ region, draft, central, marketplaceId, text =
         }),
       ),
     onSuccess: () => {
-      setDone(text.withdrawn);
+      setDone(t("consentLink.withdrawn"));
       return refresh();
     },
   });
@@ -102,19 +82,21 @@ export function ConsentLinkPanel({ region, draft, central, marketplaceId, text =
   const busy = send.isPending || resend.isPending || withdraw.isPending;
 
   return (
-    <div className="consent-link" aria-label={`${region} authorization link`} role="group">
+    <div className="consent-link" aria-label={t("consentLink.group", { region })} role="group">
       {link ? (
         <div className="notice">
-          <p>{statusLine(link, text)}</p>
-          <p className="muted">{text.details(link.requestedBy, formatDateTime(link.expiresAt))}</p>
+          <p>{statusLine(link, t)}</p>
+          <p className="muted">
+            {t("consentLink.details", { by: link.requestedBy, expiresAt: formatDateTime(link.expiresAt) })}
+          </p>
           <p>
             {link.status !== "opened" && (
               <button type="button" disabled={busy} onClick={() => resend.mutate(link)}>
-                {text.resend}
+                {t("consentLink.resend")}
               </button>
             )}{" "}
             <button type="button" disabled={busy} onClick={() => withdraw.mutate(link)}>
-              {text.withdraw}
+              {t("consentLink.withdraw")}
             </button>
           </p>
         </div>
@@ -126,9 +108,9 @@ export function ConsentLinkPanel({ region, draft, central, marketplaceId, text =
           }}
         >
           <p className="hint" id={`${id}-hint`}>
-            {text.hint(region)}
+            {t("consentLink.hint", { region })}
           </p>
-          <label htmlFor={id}>{text.label(central)}</label>{" "}
+          <label htmlFor={id}>{t("consentLink.label", { central })}</label>{" "}
           <input
             id={id}
             type="email"
@@ -141,7 +123,7 @@ export function ConsentLinkPanel({ region, draft, central, marketplaceId, text =
             onChange={(e) => setEmail(e.target.value)}
           />{" "}
           <button type="submit" disabled={busy || !email.trim()}>
-            {send.isPending ? text.sending : text.send}
+            {send.isPending ? t("consentLink.sending") : t("consentLink.send")}
           </button>
         </form>
       )}
@@ -155,15 +137,15 @@ export function ConsentLinkPanel({ region, draft, central, marketplaceId, text =
   );
 }
 
-function statusLine(link: Link, text: typeof TEXT): string {
+function statusLine(link: Link, t: TFunction): string {
   switch (link.status) {
     case "waiting":
-      return text.waiting(link.email, formatDateTime(link.sentAt));
+      return t("consentLink.waiting", { email: link.email, sentAt: formatDateTime(link.sentAt) });
     case "opened":
-      return text.opened(link.email, formatDateTime(link.openedAt));
+      return t("consentLink.opened", { email: link.email, openedAt: formatDateTime(link.openedAt) });
     case "expired":
-      return text.expired(link.email, formatDateTime(link.expiresAt));
+      return t("consentLink.expired", { email: link.email, expiresAt: formatDateTime(link.expiresAt) });
     case "unfinished":
-      return text.unfinished(link.email, formatDateTime(link.openedAt));
+      return t("consentLink.unfinished", { email: link.email, openedAt: formatDateTime(link.openedAt) });
   }
 }
