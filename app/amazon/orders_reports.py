@@ -7,7 +7,7 @@ from typing import Any
 from app.amazon.regions import MARKETPLACES, Region
 from app.amazon.status import CheckResult
 from app.amazon.tables import AmazonConnection
-from app.lib.i18n import DEFAULT_LANGUAGE, Translator, as_language, phrase
+from app.lib.i18n import ENGLISH, as_language, phrase
 from app.services import Services
 
 NOT_AUTHORIZED = "marketplace_not_authorized"
@@ -31,7 +31,7 @@ async def report_not_authorized(
     values: dict[Any, Any] = {
         AmazonConnection.last_check_result: CheckResult.ERROR.value,
         AmazonConnection.last_error_code: NOT_AUTHORIZED,
-        AmazonConnection.last_error_message: Translator(DEFAULT_LANGUAGE).text([said]),
+        AmazonConnection.last_error_message: ENGLISH.text([said]),
         AmazonConnection.last_checked_at: services.clock.now(),
     }
     await AmazonConnection.update(values).where(

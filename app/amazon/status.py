@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from app.lib.i18n import DEFAULT_LANGUAGE, Phrase, Translator, phrase
+from app.lib.i18n import ENGLISH, Phrase, phrase
 
 AUTHORIZATION_LIFETIME = timedelta(days=365)
 EXPIRING_WITHIN = timedelta(days=30)
@@ -137,7 +137,7 @@ def action_phrase(status: ConnectionStatus, owner_code: str, region: str) -> Phr
 def action_for(status: ConnectionStatus, owner_code: str, region: str) -> str | None:
     """`action_phrase` in English (the API's `action`)."""
     action = action_phrase(status, owner_code, region)
-    return Translator(DEFAULT_LANGUAGE).text([action]) if action else None
+    return ENGLISH.text([action]) if action else None
 
 
 def days_left(expires_at: datetime | None, now: datetime) -> int | None:

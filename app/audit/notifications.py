@@ -17,7 +17,7 @@ from app.audit.tables import Notification, NotificationRead, OutboxMessage
 from app.companies.hierarchy import subtree_condition
 from app.lib.clock import Clock
 from app.lib.errors import NotFound
-from app.lib.i18n import DEFAULT_LANGUAGE, Language, Phrase, Translator
+from app.lib.i18n import DEFAULT_LANGUAGE, ENGLISH, Language, Phrase, Translator
 
 log = logging.getLogger(__name__)
 
@@ -101,7 +101,6 @@ class _Message(msgspec.Struct, frozen=True):
     body: list[Phrase]
 
 
-_ENGLISH = Translator(DEFAULT_LANGUAGE)
 _decode_message = msgspec.json.Decoder(_Message).decode
 
 
@@ -153,7 +152,7 @@ class NotificationService:
             now = self.clock.now()
             args: list[Any] = []
             for n in chunk:
-                title, body = _ENGLISH.text(n.title), _ENGLISH.text(n.body)
+                title, body = ENGLISH.text(n.title), ENGLISH.text(n.body)
                 message = msgspec.json.encode(_Message(list(n.title), list(n.body))).decode()
                 args += [n.company_id, n.kind, n.severity, title[:300], body, message, n.dedupe_key[:200], now]
             # Only "{}" placeholders are joined into the statement; every value travels as a parameter.

@@ -10,6 +10,7 @@ from piccolo.columns.combination import WhereRaw
 
 from app.companies.tables import Company
 from app.lib.errors import RuleViolation
+from app.lib.i18n import phrase
 
 MAX_DEPTH = 32
 # Recursion stops here even if stored data were ever corrupted into a cycle.
@@ -152,8 +153,18 @@ class HierarchyService:
         owner = await self.account_owner(parent_id)
         if owner is None or not await self.within(owner.id, scope):
             raise RuleViolation(
-                f"{code} would use the Amazon account of {owner.code if owner else 'a company'}, which is outside "
-                "the companies you manage: keep it not unified, or ask an administrator of that account.",
+                phrase(
+                    "{code} would use the Amazon account of {owner}, which is outside the companies you manage: keep "
+                    "it not unified, or ask an administrator of that account.",
+                    code=code,
+                    owner=owner.code,
+                )
+                if owner
+                else phrase(
+                    "{code} would use the Amazon account of a company, which is outside the companies you manage: keep "
+                    "it not unified, or ask an administrator of that account.",
+                    code=code,
+                ),
                 code="owner_outside_scope",
                 fields={"unified": "the account owner is outside the companies you manage"},
             )
@@ -171,7 +182,7 @@ class HierarchyService:
         if new_parent_id is None:
             if unified:
                 raise RuleViolation(
-                    "A unified company needs a parent whose Amazon account it uses.",
+                    phrase("A unified company needs a parent whose Amazon account it uses."),
                     code="unified_without_parent",
                     fields={"unified": "requires a parent company"},
                 )
@@ -204,20 +215,24 @@ class HierarchyService:
         facts = rows[0]
         if facts["parent_levels"] == 0 or (scope is not None and facts["in_scope"] == 0):
             raise RuleViolation(
-                f"Parent company {new_parent_id} does not exist.",
+                phrase("Parent company {id} does not exist.", id=new_parent_id),
                 code="unknown_parent",
                 fields={"parentId": "no such company"},
             )
         if facts["cycle"]:
             raise RuleViolation(
-                "A company cannot be placed under itself or one of its own descendants.",
+                phrase("A company cannot be placed under itself or one of its own descendants."),
                 code="hierarchy_cycle",
                 fields={"parentId": "would create a cycle"},
             )
         deepest = int(facts["parent_levels"]) + 1 + int(facts["subtree_height"])
         if deepest > MAX_DEPTH:
             raise RuleViolation(
-                f"The hierarchy would be {deepest} levels deep; at most {MAX_DEPTH} are allowed.",
+                phrase(
+                    "The hierarchy would be {depth} levels deep; at most {most} are allowed.",
+                    depth=deepest,
+                    most=MAX_DEPTH,
+                ),
                 code="hierarchy_too_deep",
                 fields={"parentId": f"would make the tree {deepest} levels deep (max {MAX_DEPTH})"},
             )

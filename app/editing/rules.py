@@ -15,7 +15,7 @@ from app.amazon.settings import SettingsService, decode_marketplaces
 from app.companies.hierarchy import CompanyRef, HierarchyService
 from app.editing.schemas import DraftValues, SettingsChanges, Warning
 from app.lib.errors import BadInput, NotFound, RuleViolation
-from app.lib.i18n import as_language
+from app.lib.i18n import as_language, phrase
 
 
 class Evaluation(msgspec.Struct):
@@ -64,7 +64,7 @@ class DraftRules:
         if placement_changed:
             if scope is not None and parent is None:
                 raise RuleViolation(
-                    "You may only place companies below the companies you manage.",
+                    phrase("You may only place companies below the companies you manage."),
                     code="outside_scope",
                     fields={"parentId": "choose one of your companies"},
                 )
@@ -82,14 +82,22 @@ class DraftRules:
 
         if changes.account_type is not UNSET and not is_owner:
             raise RuleViolation(
-                f"{code} uses {owner.code}'s Amazon account: change the account type on {owner.code}.",
+                phrase(
+                    "{code} uses {owner}'s Amazon account: change the account type on {owner}.",
+                    code=code,
+                    owner=owner.code,
+                ),
                 code="account_scope_on_member",
                 fields={"accountType": f"set on the account owner {owner.code}"},
             )
         if grant_regions and not is_owner:
             raise RuleViolation(
-                f"This draft holds a new token for {', '.join(sorted(grant_regions))}; a unified company cannot keep "
-                f"tokens of its own. Cancel the draft to discard the token, or keep {code} not unified.",
+                phrase(
+                    "This draft holds a new token for {regions}; a unified company cannot keep tokens of its own. "
+                    "Cancel the draft to discard the token, or keep {code} not unified.",
+                    regions=", ".join(sorted(grant_regions)),
+                    code=code,
+                ),
                 code="grant_on_member",
                 fields={"unified": "the draft holds a token of this company's own"},
             )
@@ -194,11 +202,15 @@ class DraftRules:
             if m not in MARKETPLACES
         }
         if unknown:
-            raise BadInput(f"Unknown marketplace ID: {', '.join(sorted(unknown.values()))}.", fields=unknown)
+            raise BadInput(
+                phrase("Unknown marketplace ID: {ids}.", ids=", ".join(sorted(unknown.values()))), fields=unknown
+            )
         seen: set[str] = set()
         for i, m in enumerate(marketplaces):
             if m in seen:
-                raise BadInput(f"Marketplace {m} is listed twice.", fields={f"marketplaceIds[{i}]": "duplicate"})
+                raise BadInput(
+                    phrase("Marketplace {id} is listed twice.", id=m), fields={f"marketplaceIds[{i}]": "duplicate"}
+                )
             seen.add(m)
         missing = {
             f"marketplaceIds[{i}]": f"{MARKETPLACES[m].name} is in region {MARKETPLACES[m].region}, "
@@ -209,8 +221,12 @@ class DraftRules:
         if missing:
             regions = sorted({MARKETPLACES[m].region for m in marketplaces} - connected)
             raise RuleViolation(
-                f"{owner.code} has no Selling Partner API connection for region {', '.join(regions)}: "
-                f"get a token for {', '.join(regions)} first.",
+                phrase(
+                    "{owner} has no Selling Partner API connection for region {regions}: get a token for {regions} "
+                    "first.",
+                    owner=owner.code,
+                    regions=", ".join(regions),
+                ),
                 code="region_not_connected",
                 fields=missing,
             )

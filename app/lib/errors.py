@@ -4,15 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from app.lib.i18n import ENGLISH, Phrase
+
 
 class DomainError(Exception):
-    """Base of every error a service raises on purpose; `code` is stable, `message` is for people."""
+    """Base of every error a service raises on purpose; `code` is stable, `message` is for people.
+
+    A message given as a phrase (app.lib.i18n.phrase) is answered in the reader's language; `message` is its
+    English text (for logs and everyone else).
+    """
 
     code = "error"
 
-    def __init__(self, message: str, *, code: str | None = None, fields: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self, message: str | Phrase, *, code: str | None = None, fields: Mapping[str, str] | None = None
+    ) -> None:
+        self.phrase = message if isinstance(message, Phrase) else None
+        self.message = ENGLISH.text([message]) if isinstance(message, Phrase) else message
+        super().__init__(self.message)
         if code is not None:
             self.code = code
         self.fields: dict[str, str] = dict(fields or {})

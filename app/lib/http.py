@@ -16,6 +16,7 @@ from litestar.status_codes import HTTP_500_INTERNAL_SERVER_ERROR
 from redis import exceptions as redis_errors
 
 from app.lib import errors
+from app.lib.i18n import Translator, reader_language
 from app.lib.wire import ErrorBody
 
 log = logging.getLogger(__name__)
@@ -87,9 +88,15 @@ def _respond(status: int, body: ErrorBody, headers: dict[str, str] | None = None
     return Response(body, status_code=status, media_type=MediaType.JSON, headers=headers)
 
 
-def domain_error_handler(_: Request[Any, Any, Any], exc: errors.DomainError) -> Response[ErrorBody]:
+def domain_error_handler(request: Request[Any, Any, Any], exc: errors.DomainError) -> Response[ErrorBody]:
     headers = {"Retry-After": str(exc.retry_after)} if isinstance(exc, errors.TooManyRequests) else None
-    return _respond(status_of(exc), ErrorBody(error=exc.code, message=exc.message, fields=exc.fields), headers)
+    message = exc.message
+    if exc.phrase is not None:
+        # The signed-in user's language (the session check put them in the scope), else the browser's.
+        chosen = getattr(request.scope.get("user"), "language", None)
+        language = reader_language(chosen if isinstance(chosen, str) else None, request.headers.get("accept-language"))
+        message = Translator(language).text([exc.phrase])
+    return _respond(status_of(exc), ErrorBody(error=exc.code, message=message, fields=exc.fields), headers)
 
 
 def validation_error_handler(_: Request[Any, Any, Any], exc: ValidationException) -> Response[ErrorBody]:

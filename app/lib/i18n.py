@@ -100,6 +100,9 @@ class Translator:
         return format_datetime(moment, self.language)
 
 
+ENGLISH = Translator(DEFAULT_LANGUAGE)
+
+
 def format_date(moment: datetime, language: Language) -> str:
     return str(babel_format_date(moment.astimezone(UTC), "long", locale=language))
 

@@ -16,7 +16,7 @@ from app.services import Services
 from tests.amazon_browser import local
 from tests.amazon_sim_admin import AmazonSimulator
 from tests.fixtures import Browser, BrowserFactory
-from tests.helpers import begin_edit, connect, create_company, edit_and_save, save
+from tests.helpers import begin_edit, change, connect, create_company, edit_and_save, save
 from tests.integration.amazon.flows import confirm_at_amazon, start
 
 
@@ -115,3 +115,28 @@ async def test_the_admins_oauth_pages_speak_the_admins_language(
     assert "Amazon n'a pas envoyé de jeton" in html.unescape(french.text)
     english = await stranger.get("/oauth/amazon/callback")
     assert "Amazon did not send a token" in english.text
+
+
+async def test_a_rule_broken_in_a_draft_is_explained_in_the_readers_language(browser_factory: BrowserFactory) -> None:
+    admin = await browser_factory("admin", "ada")
+    us = await create_company(admin, "US-01")
+    draft = await begin_edit(admin, us["id"])
+    english = await change(admin, draft["id"], marketplaceIds=["ATVPDKIKX0DER"])
+    assert (await admin.put("/api/auth/me/language", json={"language": "de"})).status_code == 200
+    german = await change(admin, draft["id"], marketplaceIds=["ATVPDKIKX0DER"])
+    other = await browser_factory("admin", "amelie")
+    other_draft = await begin_edit(other, (await create_company(other, "FR-01"))["id"])
+    french = await other.patch(
+        f"/api/edits/{other_draft['id']}", json={"parentId": 999_999}, headers={"Accept-Language": "fr-FR"}
+    )
+
+    assert english.status_code == german.status_code == 422
+    assert english.json()["message"] == (
+        "US-01 has no Selling Partner API connection for region NA: get a token for NA first."
+    )
+    assert german.json()["message"] == (
+        "US-01 hat keine Verbindung zur Selling Partner API für die Region NA: Rufen Sie zuerst ein Token für NA ab."
+    )
+    assert german.json()["error"] == english.json()["error"] == "region_not_connected"
+    assert french.status_code == 422, french.text
+    assert french.json()["message"] == "La société parente 999999 n'existe pas."
