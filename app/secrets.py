@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,11 @@ from piccolo.table import Table
 
 from app.amazon.tables import AmazonConnection, IntegrationCredentials
 from app.editing.tables import CredentialsEdit, PendingGrant
-from app.lib.crypto import KEY_ID_LENGTH, KEY_ID_SQL_START, Keyring, SecretError
+from app.lib.crypto import KEY_ID_LENGTH, KEY_ID_SQL_START, PREFIX, Keyring, SecretError
+
+# What Keyring.encrypt stores, found anywhere in a value: a column (or a JSON field inside one) holding it holds a
+# secret, and must be in SECRET_COLUMNS, or rotation would skip it and dropping the old key would lose it.
+CIPHERTEXT = re.compile(rf"{re.escape(PREFIX)}[0-9a-f]{{{KEY_ID_LENGTH}}}:[A-Za-z0-9_-]+=*")
 
 
 def connection_context(column: str, company_id: int, region: str) -> str:
@@ -40,6 +45,9 @@ class SecretColumn:
         return f"{self.table._meta.tablename}.{self.column}"
 
 
+# The registry of every column that holds a secret: start-up checks its keys and `erp-settings rotate-keys`
+# re-encrypts it. tests/integration/test_key_rotation.py fills every table through the real flows and fails on
+# ciphertext in a column that is not here (and on a column here that the flows leave empty).
 SECRET_COLUMNS: tuple[SecretColumn, ...] = (
     SecretColumn(
         AmazonConnection, "refresh_token", lambda r: connection_context("refresh_token", r["company"], r["region"])
@@ -56,6 +64,11 @@ SECRET_COLUMNS: tuple[SecretColumn, ...] = (
     ),
     SecretColumn(CredentialsEdit, "client_secret", lambda r: credentials_edit_context(r["id"])),
 )
+
+
+def secret_column(name: str) -> SecretColumn | None:
+    """The registered column named `table.column`, or None."""
+    return next((column for column in SECRET_COLUMNS if column.name == name), None)
 
 
 async def stored_key_ids(column: SecretColumn) -> set[str]:

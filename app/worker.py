@@ -50,6 +50,8 @@ TIMEOUTS: dict[str, float] = {
     "import_all_orders": 90.0,
     "send_reminders": 90.0,
     "expire_idle_drafts": 90.0,
+    # At most RESEND_BATCH mails, each one SMTP conversation (at most 10 s); a run stops at the first failure.
+    "resend_mail": 90.0,
 }
 TOKEN_JOBS = ("sync_marketplace_participations", "import_orders")
 # arq cancels a job past its own timeout and fails it: our timeout comes first and hands the try back as a Retry.
@@ -174,12 +176,14 @@ class WorkerSettings:
         _job(jobs.import_all_orders, max_tries=3),
         _job(jobs.send_reminders, max_tries=3),
         _job(jobs.expire_idle_drafts, max_tries=3),
+        _job(jobs.resend_mail, max_tries=3),
     ]
     cron_jobs = [
         _cron(jobs.check_all_connections, hour={0, 6, 12, 18}, minute=5),
         _cron(jobs.send_reminders, hour={7}, minute=0),
         _cron(jobs.import_all_orders, minute={0, 30}),
         _cron(jobs.expire_idle_drafts, minute=set(range(0, 60, 10))),
+        _cron(jobs.resend_mail, minute=set(range(2, 60, 5))),
     ]
     on_startup = startup
     on_shutdown = shutdown

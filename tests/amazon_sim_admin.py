@@ -1,4 +1,4 @@
-"""The simulator's admin API as the tests use it: reset, clock, faults, counters, revocation, request log."""
+"""The simulator's admin API as the tests use it: reset, clock, faults, held refreshes, revocation, counters, log."""
 
 from __future__ import annotations
 
@@ -36,6 +36,21 @@ class AmazonSimulator:
         """Every refresh returns a new refresh token and the one sent stops working (until reset)."""
         response = await self.http.post("/_admin/refresh-token-rotation", json={"enabled": enabled})
         response.raise_for_status()
+
+    async def hold_refreshes(self) -> None:
+        """LWA's refresh_token grants are counted when they arrive, then wait until `release_refreshes`."""
+        (await self.http.post("/_admin/refresh-hold", json={"holding": True})).raise_for_status()
+
+    async def held_refreshes(self) -> int:
+        """How many refreshes wait at LWA now."""
+        response = await self.http.get("/_admin/refresh-hold")
+        response.raise_for_status()
+        waiting: int = response.json()["waiting"]
+        return waiting
+
+    async def release_refreshes(self) -> None:
+        """Every waiting refresh is answered, all at once; later ones are answered as they come."""
+        (await self.http.post("/_admin/refresh-hold", json={"holding": False})).raise_for_status()
 
     async def expire_secret(self, client_id: str) -> None:
         (await self.http.post(f"/_admin/apps/{client_id}/expire-secret")).raise_for_status()

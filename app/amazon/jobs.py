@@ -186,6 +186,12 @@ async def send_reminders(ctx: dict[str, Any]) -> int:
     return int(run.sent)
 
 
+async def resend_mail(ctx: dict[str, Any]) -> dict[str, int]:
+    """Mails SMTP refused earlier whose next try is due: sent now, failed again, or given up after the last try."""
+    run = await _services(ctx).notifications.mailer.resend_due()
+    return {"sent": run.sent, "failed": run.failed, "givenUp": run.given_up}
+
+
 async def expire_idle_drafts(ctx: dict[str, Any]) -> int:
     """Warn about tokens in drafts that close soon, then close drafts idle for too long (tokens discarded, audited)."""
     services = _services(ctx)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import math
 import time
 from dataclasses import dataclass
 
@@ -30,6 +31,10 @@ QUOTAS: dict[str, Quota] = {
 }
 SANDBOX_QUOTA = Quota(5.0, 15)
 SAFETY = 0.9
+# The bucket grants slots on the Redis clock, Amazon counts calls when they arrive: a call may reach Amazon up to
+# this much later than one granted before it (process start, a new connection, a busy event loop or core, the
+# network), so several granted apart arrive together. The slots that can come due in that time stay in hand.
+ARRIVAL_SPREAD_SECONDS = 1.0
 
 # Token bucket in one atomic step, on the Redis server's clock so every process agrees. ARGV[3] '0' only looks:
 # the seconds until a slot is free, nothing taken, nothing written.
@@ -130,8 +135,7 @@ class SharedThrottle:
 
     def quota(self, operation: str) -> Quota:
         """The bucket this throttle keeps: a margin below Amazon's numbers, whose clocks and delays differ from ours."""
-        documented = self.documented(operation)
-        return Quota(documented.rate * SAFETY, max(1, documented.burst - 1))
+        return kept_below(self.documented(operation))
 
     async def acquire(
         self, app_id: str, selling_partner_id: str, operation: str, max_wait: float | None = None
@@ -178,6 +182,24 @@ class SharedThrottle:
             return self.local.ask(key, quota, time.monotonic(), take=take)
         self.local.redis_answered()
         return wait
+
+
+def kept_below(documented: Quota) -> Quota:
+    """The bucket to keep for Amazon's `documented` one: Amazon accepts every call it grants, even when some reach
+    Amazon up to ARRIVAL_SPREAD_SECONDS later than others.
+
+    In any L seconds the bucket grants at most `burst + rate * L` calls; each delayed by 0 to `spread` seconds, at
+    most `burst + rate * (L + spread)` of them arrive in any L seconds, and Amazon accepts `documented.burst +
+    documented.rate * L`. Our rate being below Amazon's (SAFETY), the shortest window is the worst: `burst + rate *
+    spread` must not exceed Amazon's burst. So the slots the spread can bring stay in hand (one at least), and a rate
+    too fast for even a burst of one to absorb the spread is slowed down to one that it can.
+    """
+    rate = documented.rate * SAFETY
+    if documented.burst <= 1:  # calls must arrive 1/rate apart: slots are granted the spread further apart
+        return Quota(1 / (1 / rate + ARRIVAL_SPREAD_SECONDS), 1)
+    rate = min(rate, (documented.burst - 1) / ARRIVAL_SPREAD_SECONDS)
+    in_hand = max(1, math.ceil(rate * ARRIVAL_SPREAD_SECONDS))
+    return Quota(rate, max(1, documented.burst - in_hand))
 
 
 def _key(app_id: str, selling_partner_id: str, operation: str) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -33,7 +34,7 @@ log = logging.getLogger(__name__)
 SKEW = timedelta(minutes=5)
 SAVES_CHANNEL = "erp-settings:settings-saved"
 LOCK_TIMEOUT_SECONDS = 30
-COOLDOWN_SECONDS = 60
+COOLDOWN_SECONDS = 60  # after Amazon fails a refresh, nobody asks it again for this long (longer if it says so)
 # Redis failing to answer (as opposed to answering with an error): the subscription waits for it and comes back.
 REDIS_AWAY: tuple[type[BaseException], ...] = (redis_errors.ConnectionError, redis_errors.TimeoutError, OSError)
 RESUBSCRIBE_FIRST_SECONDS = 0.5
@@ -297,11 +298,28 @@ class TokenProvider:
         await self.health.learned(row["id"], CheckResult.REAUTHORIZATION_REQUIRED, code=code, message=message)
 
     async def _respect_cooldown(self, key: tuple[int, Region]) -> None:
-        ttl = await self.redis.ttl(f"cooldown:token:{key[0]}:{key[1]}")
-        if ttl and ttl > 0:
-            raise TokenUnavailable("The last refresh failed moments ago; waiting before trying again.", retry_after=ttl)
+        """Refuse at once, without asking Amazon, while the cooldown after a failed refresh lasts (any process's)."""
+        until = await self.redis.get(_cooldown_key(key))
+        left = (_instant(until) - self.clock.now()).total_seconds() if until is not None else 0.0
+        if left > 0:
+            seconds = math.ceil(left)
+            raise TokenUnavailable(
+                f"Amazon failed to refresh the access token moments ago: try again in {seconds} s.",
+                retry_after=seconds,
+            )
+
+    async def _start_cooldown(self, key: tuple[int, Region], retry_after: float | None) -> float:
+        """Nobody refreshes this token for COOLDOWN_SECONDS, or as long as Amazon asked; returns the seconds.
+
+        The end is a time of the app's clock (which tests move); Redis forgets the key a little after it.
+        """
+        seconds = max(float(COOLDOWN_SECONDS), retry_after or 0.0)
+        until = self.clock.now() + timedelta(seconds=seconds)
+        await self.redis.set(_cooldown_key(key), until.isoformat(), ex=math.ceil(seconds) + 1)
+        return seconds
 
     async def _refresh(self, key: tuple[int, Region], row: dict[str, Any]) -> str:
+        await self._respect_cooldown(key)  # again: a refresh may have failed while this caller waited for the lock
         owner_settings = (await self.settings.rows([key[0]]))[key[0]]
         creds = await self.credentials.required(owner_settings["account_type"], self.environment)
         try:
@@ -322,11 +340,11 @@ class TokenProvider:
                     return await self._from_stored(key, newer)
                 await self._require_reauthorization(key, row, "reauthorization_required", refused.message)
                 raise ReauthorizationRequired(refused.message) from None
-            await self.redis.set(f"cooldown:token:{key[0]}:{key[1]}", refused.lwa_error, ex=COOLDOWN_SECONDS)
+            await self._start_cooldown(key, None)
             raise
         except AmazonUnavailable as failure:
-            await self.redis.set(f"cooldown:token:{key[0]}:{key[1]}", failure.code, ex=COOLDOWN_SECONDS)
-            raise TokenUnavailable(failure.message, retry_after=failure.retry_after or COOLDOWN_SECONDS) from None
+            cooldown = await self._start_cooldown(key, failure.retry_after)
+            raise TokenUnavailable(failure.message, retry_after=cooldown) from None
         expires_at = self.clock.now() + timedelta(seconds=grant.expires_in)
         # A refresh token other than the one sent is stored with the access token (FACTS §2): the old one may be dead.
         stored = await self.connections.store_refresh(
@@ -348,3 +366,11 @@ class TokenProvider:
         if (fresh := self._fresh(row)) is not None:
             return self._remember(key, fresh, row["access_token_expires_at"])
         return await self._refresh(key, row)
+
+
+def _cooldown_key(key: tuple[int, Region]) -> str:
+    return f"cooldown:token:{key[0]}:{key[1]}"
+
+
+def _instant(value: bytes | str) -> datetime:
+    return datetime.fromisoformat(value.decode() if isinstance(value, bytes) else value)

@@ -24,6 +24,8 @@ from app.amazon_sim.admin_schemas import (
     GrantedAuthorization,
     NextTokenReadingChange,
     NextTokenReadingView,
+    RefreshHoldChange,
+    RefreshHoldView,
     RefreshTokenRotation,
     RefreshTokenRotationChange,
     RequestLog,
@@ -245,6 +247,24 @@ class AdminController(Controller):
         sim.rotate_refresh_tokens = data.enabled
         return RefreshTokenRotation(enabled=sim.rotate_refresh_tokens)
 
+    @get("/refresh-hold", operation_id="getSimulatedRefreshHold")
+    async def refresh_hold(self, sim: NamedDependency[SimulatorState]) -> RefreshHoldView:
+        """Whether LWA holds refreshes, and how many wait."""
+        hold = sim.faults.refresh_hold
+        return RefreshHoldView(holding=hold.holding, waiting=hold.waiting)
+
+    @post("/refresh-hold", operation_id="switchSimulatedRefreshHold", status_code=200)
+    async def switch_refresh_hold(
+        self, sim: NamedDependency[SimulatorState], data: JSONBody[RefreshHoldChange]
+    ) -> RefreshHoldView:
+        """On: refresh grants are counted and wait. Off (reset, cleared faults): every waiting one goes on at once."""
+        hold = sim.faults.refresh_hold
+        if data.holding:
+            hold.hold()
+        else:
+            hold.release()
+        return RefreshHoldView(holding=hold.holding, waiting=hold.waiting)
+
     @post("/faults", operation_id="armSimulatedFault")
     async def arm_fault(self, sim: NamedDependency[SimulatorState], data: JSONBody[FaultSpec]) -> FaultList:
         """Make the next `count` calls to LWA or SP-API (or one SP-API operation) fail, stall or answer garbage."""
@@ -252,7 +272,8 @@ class AdminController(Controller):
             raise ValidationException(f"operation must be one of {', '.join(OPERATIONS)}, with target sp-api.")
         default_seconds = DEFAULT_TIMEOUT_SECONDS if data.kind == "timeout" else DEFAULT_LATENCY_SECONDS
         seconds = default_seconds if data.seconds is None else data.seconds
-        sim.faults.arm(Fault(data.target, data.kind, data.status, seconds, data.count, data.operation))
+        fault = Fault(data.target, data.kind, data.status, seconds, data.count, data.operation, data.retry_after)
+        sim.faults.arm(fault)
         return fault_list(sim)
 
     @get("/faults", operation_id="listSimulatedFaults")

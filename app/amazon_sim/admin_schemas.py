@@ -129,6 +129,17 @@ class RefreshTokenRotation(Struct):
     enabled: bool
 
 
+class RefreshHoldChange(InputStruct):
+    """On: LWA's refresh_token grants wait when they arrive. Off: every waiting one is answered, all together."""
+
+    holding: bool
+
+
+class RefreshHoldView(Struct):
+    holding: bool
+    waiting: int  # refreshes that arrived and wait for the release
+
+
 class NextTokenReadingChange(InputStruct):
     """How getOrders reads NextToken: beside unchanged filters (the current model) or instead of them (the older)."""
 
@@ -156,6 +167,7 @@ class FaultSpec(InputStruct):
     seconds: Annotated[float, msgspec.Meta(ge=0, le=600)] | None = None
     count: Annotated[int, msgspec.Meta(ge=1, le=10_000)] = 1
     operation: str | None = None
+    retry_after: Annotated[float, msgspec.Meta(ge=0, le=3600)] | None = None  # seconds, sent as Retry-After
 
 
 class FaultView(Struct):

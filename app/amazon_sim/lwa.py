@@ -40,6 +40,8 @@ async def token(sim: NamedDependency[SimulatorState], request: Request[Any, Any,
     form = _form(request.headers.get("content-type", ""), await request.body())
     grant_type = _GRANTS.get(form.get("grant_type", "")) if form is not None else None
     sim.count(f"lwa.{grant_type or 'other'}")
+    if grant_type == "refresh_token":
+        await sim.faults.refresh_hold.wait()  # counted on arrival, answered once released (POST /_admin/refresh-hold)
     fault = sim.faults.take("lwa")
     if fault is not None and (answer := await fault_response(fault, "lwa")) is not None:
         return answer

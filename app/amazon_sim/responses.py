@@ -78,6 +78,13 @@ async def fault_response(fault: Fault, target: FaultTarget) -> Response[bytes] |
         status, message = 504, "Endpoint request timed out."
     else:
         status, message = fault.status, "We encountered an internal error. Please try again."
+    answer = _failure(target, status, message)
+    if fault.retry_after is not None:
+        answer.headers["Retry-After"] = f"{fault.retry_after:g}"
+    return answer
+
+
+def _failure(target: FaultTarget, status: int, message: str) -> Response[bytes]:
     if target == "lwa":
         error = "temporarily_unavailable" if status in (429, 503, 504) else _lwa_error_for(status)
         return lwa_response(status, OAuthError(error, message))

@@ -6,6 +6,7 @@ import asyncio
 import logging
 import smtplib
 from collections.abc import Sequence
+from datetime import timedelta
 from email.message import EmailMessage
 from typing import Any
 
@@ -21,9 +22,35 @@ from app.lib.i18n import DEFAULT_LANGUAGE, ENGLISH, Language, Phrase, Translator
 
 log = logging.getLogger(__name__)
 
+# A mail SMTP refused is tried again after 5 minutes, then twice as long each time up to a day: 12 tries span
+# about four days.
+RESEND_TRIES = 12
+RESEND_FIRST = timedelta(minutes=5)
+RESEND_LONGEST = timedelta(days=1)
+# Mails tried per run (every 5 minutes): a relay that was away catches up at 240 an hour.
+RESEND_BATCH = 20
+
+
+def resend_delay(attempts: int) -> timedelta:
+    """How long after its `attempts`-th failed try a mail waits for the next."""
+    return min(RESEND_FIRST * (1 << (attempts - 1)), RESEND_LONGEST)
+
+
+class ResendRun(msgspec.Struct, frozen=True):
+    """What a resend run did: mails sent now, failed again (waiting for their next try), given up."""
+
+    sent: int
+    failed: int
+    given_up: int
+
 
 class Mailer:
-    """Sends through SMTP when a host is configured; otherwise the message waits in the outbox table."""
+    """Sends through SMTP when a host is configured; otherwise the message waits in the outbox table.
+
+    A mail SMTP refuses (the server away, a temporary error) is kept with its next try, and `resend_due` (a worker
+    cron) sends it then, backing off up to a day between tries; after RESEND_TRIES tries it is given up (logged, and
+    "not sent" in the outbox). A try is claimed on the row first, so however many workers run, a mail goes once.
+    """
 
     def __init__(self, clock: Clock, smtp_host: str | None, smtp_port: int, sender: str) -> None:
         self.clock = clock
@@ -32,16 +59,74 @@ class Mailer:
         self.sender = sender
 
     async def send(self, recipient: str, subject: str, body: str) -> None:
-        sent_at = None
-        if self.smtp_host:
-            try:
-                await asyncio.to_thread(self._smtp, recipient, subject, body)
-                sent_at = self.clock.now()
-            except (OSError, smtplib.SMTPException) as failure:
-                log.error("mail to the %s domain failed: %s", recipient.rsplit("@", 1)[-1], type(failure).__name__)
+        sent = await self._try(recipient, subject, body) if self.smtp_host else False
+        now = self.clock.now()
+        retry = self.smtp_host is not None and not sent
         await OutboxMessage.insert(
-            OutboxMessage(recipient=recipient, subject=subject, body=body, created_at=self.clock.now(), sent_at=sent_at)
+            OutboxMessage(
+                recipient=recipient,
+                subject=subject,
+                body=body,
+                created_at=now,
+                sent_at=now if sent else None,
+                attempts=1 if self.smtp_host else 0,
+                next_attempt_at=now + resend_delay(1) if retry else None,
+            )
         )
+
+    async def resend_due(self, limit: int = RESEND_BATCH) -> ResendRun:
+        """Try again the mails whose next try is due (the longest waiting first); each is claimed before it is sent.
+
+        A run stops at the first failure: the relay is probably away, and the others keep their turn (the failed
+        one's next try moves behind them)."""
+        if not self.smtp_host:
+            return ResendRun(sent=0, failed=0, given_up=0)
+        now = self.clock.now()
+        due = (
+            await OutboxMessage.select(OutboxMessage.id, OutboxMessage.attempts, OutboxMessage.next_attempt_at)
+            .where(OutboxMessage.sent_at.is_null() & (OutboxMessage.next_attempt_at <= now))
+            .order_by(OutboxMessage.next_attempt_at)
+            .limit(limit)
+        )
+        sent = failed = given_up = 0
+        for row in due:
+            attempt = int(row["attempts"]) + 1
+            last = attempt >= RESEND_TRIES
+            # The claim: only the worker whose UPDATE still sees the old next try sends this one.
+            claimed = (
+                await OutboxMessage.update(
+                    {
+                        OutboxMessage.attempts: attempt,
+                        OutboxMessage.next_attempt_at: None if last else now + resend_delay(attempt),
+                    }
+                )
+                .where((OutboxMessage.id == row["id"]) & (OutboxMessage.next_attempt_at == row["next_attempt_at"]))
+                .returning(OutboxMessage.recipient, OutboxMessage.subject, OutboxMessage.body)
+            )
+            if not claimed:
+                continue
+            mail = claimed[0]
+            if await self._try(mail["recipient"], mail["subject"], mail["body"]):
+                await OutboxMessage.update(
+                    {OutboxMessage.sent_at: self.clock.now(), OutboxMessage.next_attempt_at: None}
+                ).where(OutboxMessage.id == row["id"])
+                sent += 1
+            elif last:
+                given_up += 1
+                log.error("mail %s given up after %d tries: it stays unsent in the outbox", row["id"], attempt)
+                break
+            else:
+                failed += 1
+                break
+        return ResendRun(sent=sent, failed=failed, given_up=given_up)
+
+    async def _try(self, recipient: str, subject: str, body: str) -> bool:
+        try:
+            await asyncio.to_thread(self._smtp, recipient, subject, body)
+        except (OSError, smtplib.SMTPException) as failure:
+            log.error("mail to the %s domain failed: %s", recipient.rsplit("@", 1)[-1], type(failure).__name__)
+            return False
+        return True
 
     async def outbox(self, limit: int, offset: int) -> OutboxPage:
         rows = (

@@ -63,3 +63,6 @@ class OutboxMessage(Table):
     body = Text()
     created_at = Timestamptz(default=TimestamptzNow(), index=True)
     sent_at = Timestamptz(null=True, default=None)
+    # A mail SMTP refused waits for its next try (app.audit.notifications.Mailer.resend_due); null: nothing to retry.
+    attempts = Integer(default=0)
+    next_attempt_at = Timestamptz(null=True, default=None, index=True)

@@ -89,10 +89,13 @@ class SaveTransaction:
             current = (await self.settings.rows([company_id]))[company_id]
             if expected != current["version"] or row["base_version"] != current["version"]:
                 who = current["updated_by_name"] or "someone"
+                if row["base_version"] != current["version"]:
+                    behind = f" after your draft started from version {row['base_version']}"
+                else:  # the draft is current, the version the caller named is not
+                    behind = f", not version {expected} as this Save's If-Match says"
                 raise Conflict(
                     f"{who} saved these settings at {current['updated_at']:%Y-%m-%d %H:%M:%S} UTC (version "
-                    f"{current['version']}) after your draft started from version {row['base_version']}. "
-                    "Reload to see their changes, then edit again.",
+                    f"{current['version']}){behind}. Reload to see their changes, then edit again.",
                     code="stale_version",
                     fields={"If-Match": f"current version is {current['version']}"},
                 )

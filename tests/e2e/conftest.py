@@ -29,6 +29,8 @@ CHROMIUM_ARGS = [
 # on a stale Save) are not page errors. Everything else logged as an error fails the test.
 _EXPECTED_HTTP_ERROR = re.compile(r"^Failed to load resource: the server responded with a status of 4\d\d")
 TIMEOUT_MS = 15_000
+# The browser's language where a test reads English texts: whatever the machine's Chromium would speak.
+ENGLISH = "en-US"
 expect.set_options(timeout=TIMEOUT_MS)
 
 OpenPage = Callable[..., Page]
@@ -91,7 +93,9 @@ def open_page(chromium: Browser, stack: Stack) -> Iterator[OpenPage]:
         page.on("response", on_response)
 
     def open_(user: str | None = None, *, block_popups: bool = False, width: int = 1280) -> Page:
-        context = chromium.new_context(base_url=stack.base_url, viewport={"width": width, "height": 900})
+        context = chromium.new_context(
+            base_url=stack.base_url, locale=ENGLISH, viewport={"width": width, "height": 900}
+        )
         context.set_default_timeout(TIMEOUT_MS)
         if block_popups:
             # What a pop-up blocker does: window.open gives null and nothing opens.

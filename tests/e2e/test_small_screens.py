@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, ConsoleMessage, Page, Response, expect
 
 from tests.e2e.arrange import arrange
-from tests.e2e.conftest import _EXPECTED_HTTP_ERROR, TIMEOUT_MS, Screens, sign_in
+from tests.e2e.conftest import _EXPECTED_HTTP_ERROR, ENGLISH, TIMEOUT_MS, Screens, sign_in
 from tests.e2e.stack import Stack
 from tests.e2e.test_accessibility import AXE, described
 from tests.e2e.test_settings_page import get_token_in_popup, open_company
@@ -31,7 +31,11 @@ def phone(chromium: Browser, stack: Stack, request: pytest.FixtureRequest) -> It
     """A touch screen of the test's width, signed out, in a context that lets axe in (the app's CSP refuses it)."""
     width, height = request.node.callspec.params["width"], request.node.callspec.params["height"]
     context = chromium.new_context(
-        base_url=stack.base_url, viewport={"width": width, "height": height}, has_touch=True, bypass_csp=True
+        base_url=stack.base_url,
+        locale=ENGLISH,
+        viewport={"width": width, "height": height},
+        has_touch=True,
+        bypass_csp=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Browser, Page, Response, expect
 
 from tests.e2e.arrange import arrange
-from tests.e2e.conftest import TIMEOUT_MS, Screens, sign_in
+from tests.e2e.conftest import ENGLISH, TIMEOUT_MS, Screens, sign_in
 from tests.e2e.stack import Stack
 from tests.e2e.test_accessibility import described, violations
 
@@ -24,7 +24,11 @@ DEEP = "SW-DEEP"
 def support(chromium: Browser, stack: Stack) -> Iterator[Page]:
     """Support signed in, in a context that lets axe in (the app's CSP rightly refuses its inline script)."""
     context = chromium.new_context(
-        base_url=stack.base_url, viewport={"width": 1280, "height": 900}, bypass_csp=True, accept_downloads=True
+        base_url=stack.base_url,
+        locale=ENGLISH,
+        viewport={"width": 1280, "height": 900},
+        bypass_csp=True,
+        accept_downloads=True,
     )
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()

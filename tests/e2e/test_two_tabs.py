@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, Response, expect
 
-from tests.e2e.conftest import TIMEOUT_MS, Screens, sign_in
+from tests.e2e.conftest import ENGLISH, TIMEOUT_MS, Screens, sign_in
 from tests.e2e.stack import Stack
 from tests.e2e.test_accessibility import described, violations
 from tests.e2e.test_settings_page import open_company
@@ -21,7 +21,7 @@ def two_tabs(chromium: Browser, stack: Stack) -> Iterator[tuple[Page, Page]]:
     """Two pages of one browser context (one session) signed in as admin, where axe may run (the app's CSP rightly
     refuses its inline script)."""
     context: BrowserContext = chromium.new_context(
-        base_url=stack.base_url, viewport={"width": 1280, "height": 900}, bypass_csp=True
+        base_url=stack.base_url, locale=ENGLISH, viewport={"width": 1280, "height": 900}, bypass_csp=True
     )
     context.set_default_timeout(TIMEOUT_MS)
     problems: list[str] = []

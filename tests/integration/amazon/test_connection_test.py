@@ -190,10 +190,19 @@ async def test_viewers_cannot_test(admin: Browser, amazon: AmazonSimulator, brow
     assert (await viewer.post(f"/api/companies/{ids['us']}/amazon/regions/NA/refresh")).status_code == 403
 
 
-async def test_an_unknown_region_is_a_400(admin: Browser) -> None:
+async def test_an_unknown_region_is_a_400_naming_the_region(admin: Browser) -> None:
+    # Malformed input (a region is one of NA, EU, FE, not an ID that may or may not exist): a 400 naming the field.
     us = await create_company(admin, "US-01")
 
-    assert (await admin.post(f"/api/companies/{us['id']}/amazon/regions/XX/refresh")).status_code in (400, 404)
+    for region in ("XX", "na"):
+        response = await admin.post(f"/api/companies/{us['id']}/amazon/regions/{region}/refresh")
+
+        assert response.status_code == 400
+        assert response.json() == {
+            "error": "bad_input",
+            "message": f"Invalid request: region: Invalid enum value '{region}'",
+            "fields": {"region": f"Invalid enum value '{region}'"},
+        }
 
 
 async def test_a_single_throttle_is_retried_not_reported(admin: Browser, amazon: AmazonSimulator) -> None:
@@ -246,7 +255,7 @@ async def test_connection_tests_have_their_own_limit_per_user(
     assert set(statuses) == {200}
     assert limited.status_code == 429
     assert "Too many connection tests" in limited.json()["message"]
-    assert int(limited.headers["retry-after"]) > 0
+    assert 1 <= int(limited.headers["retry-after"]) <= CONNECTION_TESTS_PER_USER.seconds
     assert other_user["verdict"] == "quota_exhausted"  # another user is not limited, the seller's quota still is
 
 

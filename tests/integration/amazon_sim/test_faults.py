@@ -1,9 +1,12 @@
-"""Injected faults: errors, latency, timeouts, malformed bodies and throttling, on LWA or SP-API, for N calls."""
+"""Injected faults: errors, latency, timeouts, malformed bodies and throttling, on LWA or SP-API, for N calls; held
+refreshes."""
 
 from __future__ import annotations
 
 import json
 import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 
 import httpx
 import pytest
@@ -158,3 +161,65 @@ def test_deleting_faults_disarms_them(amazon: Amazon, tokens: Tokens) -> None:
 )
 def test_a_fault_that_cannot_be_is_refused(amazon: Amazon, fault: dict[str, object]) -> None:
     assert amazon.client.post("/_admin/faults", json=fault).status_code == 400
+
+
+def _refreshing(simulator_url: str, refresh_token: str) -> httpx.Response:
+    """A refresh from a client of its own (the test's client stays free to release it)."""
+    with httpx.Client(base_url=simulator_url, timeout=30) as client:
+        return Amazon(client).refresh(refresh_token)
+
+
+def _waiting(amazon: Amazon) -> int:
+    hold = amazon.client.get("/_admin/refresh-hold")
+    hold.raise_for_status()
+    waiting: int = hold.json()["waiting"]
+    return waiting
+
+
+def _until(condition: Callable[[], bool], bound: float = 10.0) -> None:
+    deadline = time.monotonic() + bound
+    while not condition():
+        assert time.monotonic() < deadline, f"not within {bound:g} s"
+        time.sleep(0.02)
+
+
+def test_held_refreshes_are_counted_wait_and_are_all_answered_when_released(
+    amazon: Amazon, tokens: Tokens, simulator_url: str
+) -> None:
+    held = amazon.client.post("/_admin/refresh-hold", json={"holding": True})
+    with ThreadPoolExecutor(3) as pool:
+        answers: list[Future[httpx.Response]] = [
+            pool.submit(_refreshing, simulator_url, tokens.refresh_token) for _ in range(3)
+        ]
+        _until(lambda: _waiting(amazon) == 3)
+        counted_while_held = amazon.counters()["lwa.refresh_token"]
+        code = amazon.authorize("sellercentral.amazon.com", "A1SIMNASELLER1")["spapi_oauth_code"]
+        exchanged = amazon.exchange(code)  # only refreshes are held
+        time.sleep(0.3)
+        answered_while_held = [answer.done() for answer in answers]
+        released = amazon.client.post("/_admin/refresh-hold", json={"holding": False})
+        refreshed = [answer.result(timeout=10) for answer in answers]
+    after = amazon.refresh(tokens.refresh_token)
+
+    assert held.json() == {"holding": True, "waiting": 0}
+    assert counted_while_held == 3  # each counted when it arrived
+    assert exchanged.status_code == 200
+    assert answered_while_held == [False, False, False]
+    assert released.json() == {"holding": False, "waiting": 0}
+    assert [answer.status_code for answer in refreshed] == [200, 200, 200]
+    assert len({answer.json()["access_token"] for answer in refreshed}) == 3
+    assert after.status_code == 200  # no longer held
+    assert amazon.client.get("/_admin/refresh-hold").json() == {"holding": False, "waiting": 0}
+
+
+def test_clearing_the_faults_releases_held_refreshes(amazon: Amazon, tokens: Tokens, simulator_url: str) -> None:
+    amazon.client.post("/_admin/refresh-hold", json={"holding": True}).raise_for_status()
+    with ThreadPoolExecutor(1) as pool:
+        answer = pool.submit(_refreshing, simulator_url, tokens.refresh_token)
+        _until(lambda: _waiting(amazon) == 1)
+
+        amazon.client.delete("/_admin/faults").raise_for_status()
+
+        assert answer.result(timeout=10).status_code == 200
+    assert amazon.client.get("/_admin/refresh-hold").json() == {"holding": False, "waiting": 0}
+    assert amazon.client.post("/_admin/refresh-hold", json={"holding": "yes"}).status_code == 400

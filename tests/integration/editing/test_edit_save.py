@@ -8,8 +8,14 @@ from app.amazon.jobs import expire_idle_drafts
 from app.amazon.regions import Region
 from app.lib.clock import MovableClock
 from app.services import Services
-from tests.fixtures import Browser, BrowserFactory
+from tests.fixtures import PASSWORD, Browser, BrowserFactory
 from tests.helpers import begin_edit, change, connect, create_company, save, settings_of
+
+
+async def _sign_in_again(client: Browser, username: str) -> None:
+    response = await client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
+    assert response.status_code == 200, response.text
+    client.headers["X-CSRF-Token"] = response.json()["csrfToken"]
 
 
 async def test_begin_edit_creates_a_persisted_draft_and_returns_it_again(admin: Browser) -> None:
@@ -70,7 +76,7 @@ async def test_a_refused_change_leaves_the_draft_as_it_was(admin: Browser) -> No
     current = (await admin.get(f"/api/edits/{draft['id']}")).json()
 
     assert bad_email.status_code == 400
-    assert "notificationEmail" in bad_email.json()["fields"]
+    assert list(bad_email.json()["fields"]) == ["notificationEmail"]
     assert bad_rule.status_code == 422
     assert bad_rule.json()["error"] == "unified_without_parent"
     assert current["changes"] == {"enabled": True}
@@ -87,6 +93,8 @@ async def test_save_without_if_match_is_428_and_changes_nothing(admin: Browser) 
     assert missing.status_code == 428
     assert missing.json()["fields"] == {"If-Match": "required"}
     assert malformed.status_code == 400
+    assert malformed.json()["error"] == "bad_input"
+    assert malformed.json()["fields"] == {"If-Match": "not a version"}
     assert (await settings_of(admin, us["id"]))["enabled"]["value"] is False
     assert (await admin.get(f"/api/edits/{draft['id']}")).json()["status"] == "open"
 
@@ -154,7 +162,9 @@ async def test_cancel_discards_the_draft(admin: Browser) -> None:
 
     assert cancelled.status_code == 204
     assert later_change.status_code == 410
+    assert later_change.json()["error"] == "draft_cancelled"
     assert later_save.status_code == 410
+    assert later_save.json()["error"] == "draft_cancelled"
     assert (await settings_of(admin, us["id"]))["enabled"]["value"] is False
     assert fresh["id"] != draft["id"]
     assert fresh["changes"] == {}
@@ -193,9 +203,19 @@ async def test_idle_draft_expires_and_a_new_edit_starts_fresh(
     expired = await services.edits.expire_idle()
     admin_again = await browser_factory("admin", "ada2", "Ada Again")
     audit = (await admin_again.get(f"/api/companies/{us['id']}/audit")).json()["items"]
+    # Two hours idle end Ada's session (30 minutes) as well: her page is told to sign in first, then the draft is gone.
+    signed_out = await change(admin, draft["id"], enabled=False)
+    await _sign_in_again(admin, "ada")
+    gone = await change(admin, draft["id"], enabled=False)
 
     assert expired == 1
-    assert (await change(admin, draft["id"], enabled=False)).status_code in (401, 410)
+    assert signed_out.status_code == 401
+    assert signed_out.json()["error"] == "session_expired"
+    assert signed_out.json()["message"] == "Your session expired: sign in again."
+    assert gone.status_code == 410
+    assert gone.json()["error"] == "draft_expired"
+    assert gone.json()["message"].startswith("This draft was expired at ")
+    assert gone.json()["message"].endswith(" UTC; begin a new edit.")
     assert any(e["action"] == "token.discarded" and "expired" in e["summary"] for e in audit)
     assert (await settings_of(admin_again, us["id"]))["enabled"]["value"] is False
 

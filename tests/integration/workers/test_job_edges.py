@@ -2,13 +2,29 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
+import pytest
+
 from app.amazon.jobs import check_connection, import_orders, sync_marketplace_participations
-from app.amazon.tables import OrderSync
+from app.lib.clock import MovableClock
 from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator
 from tests.fixtures import Browser
 from tests.helpers import create_company, save
 from tests.integration.amazon.flows import get_token
+from tests.integration.workers.order_import_support import (
+    GET_ORDERS,
+    US,
+    assert_every_page_once,
+    calls,
+    first_window,
+    frozen_at,
+    moment,
+    pages_for,
+    progress,
+    truth,
+)
 
 
 async def test_jobs_for_a_company_without_connection_end_quietly(admin: Browser, services: Services) -> None:
@@ -30,7 +46,7 @@ async def test_vendors_have_no_marketplace_participations_to_sync(
 
 
 async def test_a_region_without_connection_does_not_stop_the_others_importing(
-    admin: Browser, amazon: AmazonSimulator, services: Services
+    admin: Browser, amazon: AmazonSimulator, services: Services, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     us = await create_company(admin, "US-01")
     draft = await get_token(admin, amazon, us["id"], "NA", "A1SIMNASELLER1")
@@ -44,12 +60,23 @@ async def test_a_region_without_connection_does_not_stop_the_others_importing(
     await admin.patch(f"/api/edits/{draft['id']}", json={"marketplaceIds": ["ATVPDKIKX0DER", "A1PA6795UKMFR9"]})
     await save(admin, draft)
     await amazon.revoke("A1SIMEUSELLER1")
+    ran_at = datetime.now(UTC)
+    frozen_at(monkeypatch, clock)(ran_at)
+    since, until = first_window(ran_at)
+    expected = truth("A1SIMNASELLER1", [US], since, until)
 
     count = await import_orders({"services": services, "job_try": 1}, us["id"])
 
-    sync = await OrderSync.select().first()
-    assert count > 0
-    assert sync is not None
-    assert sync["last_run_orders"] == count
+    sync = await progress(us["id"])
+    na, eu = sync["regions"]["NA"], sync["regions"]["EU"]
+    assert count == sync["last_run_orders"] == sync["orders_imported"] == expected
+    assert (na["outcome"], na["ordersImported"], moment(na["importedSince"]), moment(na["nextStart"])) == (
+        "imported",
+        expected,
+        since,
+        until,
+    )
+    assert_every_page_once(await calls(amazon, GET_ORDERS), pages=pages_for(expected))  # NA's: EU never got that far
+    assert (eu["outcome"], eu["ordersImported"], eu["window"]) == ("failed", 0, None)
     assert sync["last_synced_at"] is None  # EU failed: the next run fetches from the same point
-    assert sync["last_error"].startswith("EU:")
+    assert sync["last_error"].startswith("EU: ")

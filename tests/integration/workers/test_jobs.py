@@ -2,34 +2,36 @@
 
 from __future__ import annotations
 
-from arq.worker import Worker
+from datetime import UTC, datetime
+
+import pytest
 
 from app.amazon.regions import Region
-from app.amazon.tables import AmazonConnection, OrderSync
-from app.lib.queue import Enqueued, deserialize, redis_settings, serialize
+from app.amazon.tables import AmazonConnection
+from app.lib.clock import MovableClock
+from app.lib.queue import Enqueued, deserialize
 from app.services import Services
-from app.worker import WorkerSettings
 from tests.amazon_sim_admin import AmazonSimulator
 from tests.fixtures import Browser
 from tests.helpers import create_company, save
 from tests.integration.amazon.flows import get_token
+from tests.integration.workers.arq_burst import run_queued_jobs
+from tests.integration.workers.order_import_support import (
+    CA,
+    GET_ORDERS,
+    US,
+    assert_every_page_once,
+    calls,
+    first_window,
+    frozen_at,
+    job_result,
+    moment,
+    pages_for,
+    progress,
+    truth,
+)
 
-
-async def run_queued_jobs(services: Services) -> Worker:
-    """A real arq worker in burst mode: it runs what is queued (and retries due) and stops."""
-    worker = Worker(
-        functions=WorkerSettings.functions,
-        redis_settings=redis_settings(services.redis.url or ""),
-        burst=True,
-        ctx={"services": services},
-        job_serializer=serialize,
-        job_deserializer=deserialize,
-        poll_delay=0.05,
-        handle_signals=False,
-    )
-    await worker.main()
-    await worker.close()
-    return worker
+__all__ = ["run_queued_jobs"]  # other tests run their jobs with it
 
 
 async def test_save_queues_one_check_per_new_token_and_the_worker_runs_it(
@@ -52,28 +54,40 @@ async def test_save_queues_one_check_per_new_token_and_the_worker_runs_it(
     assert row["last_checked_at"] is not None
 
 
-async def test_orders_are_imported_for_enabled_companies_with_a_count_and_a_time(
-    admin: Browser, amazon: AmazonSimulator, services: Services
+async def test_the_import_cron_counts_every_order_of_the_last_30_days_once_on_every_page(
+    admin: Browser, amazon: AmazonSimulator, services: Services, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     us = await create_company(admin, "US-01")
     draft = await get_token(admin, amazon, us["id"], "NA", "A1SIMNASELLER1")
     await admin.patch(
         f"/api/edits/{draft['id']}",
-        json={"enabled": True, "orderImportEnabled": True, "marketplaceIds": ["ATVPDKIKX0DER", "A2EUQ1WTGCTBG2"]},
+        json={"enabled": True, "orderImportEnabled": True, "marketplaceIds": [US, CA]},
     )
     await save(admin, draft)
+    await run_queued_jobs(services)  # the connection check queued by Save
+    ran_at = datetime.now(UTC)
+    frozen_at(monkeypatch, clock)(ran_at)
+    since, until = first_window(ran_at)
+    expected = truth("A1SIMNASELLER1", [US, CA], since, until)  # 90 orders a month in each marketplace
     await services.queue.enqueue("import_all_orders", job_id="import_all_orders:test")
 
-    await run_queued_jobs(services)
+    worker = await run_queued_jobs(services)
 
-    sync = await OrderSync.select().where(OrderSync.company == us["id"]).first()
-    assert sync is not None
-    assert sync["last_synced_at"] is not None
-    assert sync["orders_imported"] > 0
+    sync = await progress(us["id"])
+    na = sync["regions"]["NA"]
+    requests = await calls(amazon, GET_ORDERS)
+    assert expected > 100  # more than one page
+    assert worker.jobs_complete == 2  # the cron's job, then the company's import
+    assert await job_result(services, f"import_orders:{us['id']}") == expected
+    assert sync["orders_imported"] == sync["last_run_orders"] == na["ordersImported"] == expected
+    assert (na["lastWindowOrders"], na["lastWindowPages"]) == (expected, pages_for(expected))
+    assert (moment(na["importedSince"]), moment(na["nextStart"])) == (since, until)
+    assert moment(sync["last_synced_at"]) == ran_at
     assert sync["last_error"] is None
-    calls = [r for r in await amazon.requests(200) if r["path"].endswith("/orders/v0/orders")]
-    assert calls
-    assert all("x-amz-access-token" not in str(r["query"]) for r in calls)
+    assert_every_page_once(requests, pages=pages_for(expected))
+    first = requests[0]["query"]
+    assert (moment(first["CreatedAfter"][0]), moment(first["CreatedBefore"][0])) == (since, until)
+    assert all("x-amz-access-token" not in str(r["query"]) for r in requests)
 
 
 async def test_job_arguments_are_ids_only(services: Services) -> None:

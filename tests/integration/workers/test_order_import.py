@@ -25,6 +25,7 @@ from tests.amazon_sim_admin import AmazonSimulator
 from tests.fixtures import Browser
 from tests.helpers import save, settings_of
 from tests.integration.amazon.flows import get_token
+from tests.integration.workers.arq_burst import run_queued_jobs
 from tests.integration.workers.order_import_support import (
     AU,
     BULK_SELLER,
@@ -34,19 +35,21 @@ from tests.integration.workers.order_import_support import (
     JP,
     MX,
     PURCHASE_ORDERS,
+    SETTLED,
     SPEED,
     US,
     assert_every_page_once,
     calls,
     connected_company,
+    first_window,
     frozen_at,
     moment,
+    pages_for,
     progress,
     run_import,
     speed_up_quotas,
     truth,
 )
-from tests.integration.workers.test_jobs import run_queued_jobs
 
 
 @pytest.fixture
@@ -57,21 +60,100 @@ def fast_quotas(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("reading", ["keeps-filters", "replaces-filters"])
 async def test_pages_are_fetched_once_each_with_either_reading_of_next_token(
-    admin: Browser, amazon: AmazonSimulator, services: Services, reading: str
+    admin: Browser,
+    amazon: AmazonSimulator,
+    services: Services,
+    clock: MovableClock,
+    monkeypatch: pytest.MonkeyPatch,
+    reading: str,
 ) -> None:
     await amazon.next_token_reading(reading)
     company = await connected_company(admin, amazon, services, "NA", "A1SIMNASELLER1", [US, CA, MX])
+    ran_at = datetime.now(UTC)
+    frozen_at(monkeypatch, clock)(ran_at)
+    since, until = first_window(ran_at)
+    expected = truth("A1SIMNASELLER1", [US, CA, MX], since, until)
 
-    worker = await run_import(services, company)
+    job = await run_import(services, company)
 
     sync = await progress(company)
     na = sync["regions"]["NA"]
-    expected = truth("A1SIMNASELLER1", [US, CA, MX], na["importedSince"], na["nextStart"])
-    assert worker.jobs_retried == 0
+    requests = await calls(amazon, GET_ORDERS)
+    assert 200 < expected <= 300  # three pages of 100
+    assert job.worker.jobs_retried == 0
     assert na["outcome"] == "imported"
-    assert sync["orders_imported"] == na["ordersImported"] == sync["last_run_orders"] == expected
-    assert expected > 200  # three pages of 100
-    assert_every_page_once(await calls(amazon, GET_ORDERS), pages=3)
+    assert (moment(na["importedSince"]), moment(na["nextStart"])) == (since, until)
+    assert job.result == sync["orders_imported"] == na["ordersImported"] == sync["last_run_orders"] == expected
+    assert (na["lastWindowOrders"], na["lastWindowPages"]) == (expected, 3)
+    assert_every_page_once(requests, pages=3)
+    first = requests[0]["query"]
+    assert (moment(first["CreatedAfter"][0]), moment(first["CreatedBefore"][0])) == (since, until)
+    assert sync["last_error"] is None
+
+
+async def test_running_again_counts_only_orders_placed_since_and_a_run_with_nothing_new_counts_none(
+    admin: Browser, amazon: AmazonSimulator, services: Services, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    company = await connected_company(admin, amazon, services, "NA", "A1SIMNASELLER1", [US, CA, MX])
+    stop = frozen_at(monkeypatch, clock)
+    first_run = datetime.now(UTC)
+    stop(first_run)
+    since, first_end = first_window(first_run)
+    await run_import(services, company)
+    second_run = first_run + timedelta(hours=8)  # one more order in each marketplace (every eight hours)
+    stop(second_run)
+    await amazon.advance(8 * 3600)
+    second_end = (second_run - SETTLED).replace(microsecond=0)
+
+    second = await run_import(services, company)
+    third = await run_import(services, company)  # at the same instant: Amazon's 2-minute rule leaves nothing new
+
+    sync = await progress(company)
+    na = sync["regions"]["NA"]
+    requests = await calls(amazon, GET_ORDERS)
+    new = truth("A1SIMNASELLER1", [US, CA, MX], first_end, second_end)
+    all_orders = truth("A1SIMNASELLER1", [US, CA, MX], since, second_end)
+    assert new == 3
+    assert all_orders == truth("A1SIMNASELLER1", [US, CA, MX], since, first_end) + new  # none at the seam
+    assert (second.result, third.result) == (new, 0)
+    assert (na["outcome"], na["lastWindowOrders"], na["lastWindowPages"]) == ("nothing_new", new, 1)
+    assert sync["orders_imported"] == na["ordersImported"] == all_orders
+    assert sync["last_run_orders"] == 0
+    assert (moment(na["importedSince"]), moment(na["nextStart"])) == (since, second_end)
+    assert len(requests) == pages_for(all_orders - new) + 1  # the third run asked nothing
+    assert (requests[-1]["query"]["CreatedAfter"], requests[-1]["query"]["CreatedBefore"]) == (
+        [first_end.strftime("%Y-%m-%dT%H:%M:%SZ")],
+        [second_end.strftime("%Y-%m-%dT%H:%M:%SZ")],
+    )
+
+
+async def test_a_page_that_fails_is_asked_again_on_the_retry_and_counted_once(
+    admin: Browser, amazon: AmazonSimulator, services: Services, clock: MovableClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    company = await connected_company(admin, amazon, services, "NA", "A1SIMNASELLER1", [US, CA, MX])
+    ran_at = datetime.now(UTC)
+    frozen_at(monkeypatch, clock)(ran_at)
+    since, until = first_window(ran_at)
+    expected = truth("A1SIMNASELLER1", [US, CA, MX], since, until)
+    # The first page as usual, then the second fails on every attempt of the try (3): the job comes back later.
+    await amazon.fault("sp-api", "latency", seconds=0, operation="getOrders")
+    await amazon.fault("sp-api", "error", status=503, count=3, operation="getOrders")
+
+    job = await run_import(services, company)
+
+    sync = await progress(company)
+    na = sync["regions"]["NA"]
+    requests = await calls(amazon, GET_ORDERS)
+    tokens = [r["query"].get("NextToken", [None])[0] for r in requests]
+    assert [r["status"] for r in requests] == [200, 503, 503, 503, 200, 200]
+    assert tokens[0] is None
+    assert tokens[1] == tokens[2] == tokens[3] == tokens[4] != tokens[5]  # page 2 until it came, then page 3
+    assert None not in tokens[1:]  # the first page was not asked again
+    assert job.worker.jobs_retried == 1
+    assert na["outcome"] == "imported"
+    assert sync["orders_imported"] == na["ordersImported"] == na["lastWindowOrders"] == expected
+    assert na["lastWindowPages"] == 3
+    assert job.result == sync["last_run_orders"] == expected - 100  # the retry counted the second and third pages
     assert sync["last_error"] is None
 
 
@@ -83,7 +165,7 @@ async def test_paging_past_the_burst_waits_for_the_shared_quota_and_each_try_res
     company = await connected_company(admin, amazon, services, "NA", BULK_SELLER, [US])
     monkeypatch.setattr(jobs, "IMPORT_SLICE_SECONDS", 1.5)  # a try ends when the next slot is further than that
 
-    worker = await run_import(services, company)
+    worker = (await run_import(services, company)).worker
 
     na = (await progress(company))["regions"]["NA"]
     requests = await calls(amazon, GET_ORDERS)
@@ -106,7 +188,7 @@ async def test_a_second_run_within_two_minutes_asks_only_what_amazon_allows(
     stop(started + timedelta(seconds=60))
     await amazon.advance(60)
 
-    worker = await run_import(services, company)
+    worker = (await run_import(services, company)).worker
 
     second = (await progress(company))["regions"]["NA"]
     requests = await calls(amazon, GET_ORDERS)
@@ -165,7 +247,7 @@ async def test_a_400_is_recorded_not_retried_and_the_next_run_asks_again(
     company = await connected_company(admin, amazon, services, "NA", "A1SIMNASELLER1", [US])
     await amazon.fault("sp-api", "error", status=400, operation="getOrders")
 
-    refused = await run_import(services, company)
+    refused = (await run_import(services, company)).worker
 
     after_refusal = await progress(company)
     assert refused.jobs_retried == 0
@@ -226,10 +308,11 @@ async def test_one_region_failing_keeps_the_other_regions_orders(
     assert failed["orders_imported"] == failed["last_run_orders"] == na["ordersImported"] > 0
     assert na["ordersImported"] == truth("A1SIMNASELLER1", [US], na["importedSince"], na["nextStart"])
 
-    assert await import_orders({"services": services, "job_try": 2}, company) > 0  # the retry: EU's window only
+    retried = await import_orders({"services": services, "job_try": 2}, company)  # the retry: EU's window only
 
     sync = await progress(company)
     eu = sync["regions"]["EU"]
+    assert retried == sync["last_run_orders"] == eu["ordersImported"]
     assert eu["ordersImported"] == truth("A1SIMEUSELLER1", [DE], eu["importedSince"], eu["nextStart"])
     assert sync["regions"]["NA"] == na
     assert sync["orders_imported"] == na["ordersImported"] + eu["ordersImported"]
@@ -282,7 +365,7 @@ async def test_vendors_import_purchase_orders_seven_days_at_a_time_and_never_cal
 ) -> None:
     company = await connected_company(admin, amazon, services, "NA", "V1SIMNAVENDOR1", [US])
 
-    worker = await run_import(services, company)
+    worker = (await run_import(services, company)).worker
     await amazon.advance(60)
     clock.advance(timedelta(seconds=60))
     await run_import(services, company)

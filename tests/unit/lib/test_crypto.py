@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from app.lib.crypto import Keyring, SecretError, key_id, load_keyring, new_key, parse_keys
+from app.secrets import CIPHERTEXT
 
 KEY_A = parse_keys(new_key())[0]
 KEY_B = parse_keys(new_key())[0]
@@ -64,6 +65,15 @@ def test_tampered_value_is_refused() -> None:
 
     with pytest.raises(SecretError):
         keyring.decrypt(tampered, "ctx")
+
+
+@pytest.mark.parametrize("plaintext", ["", "x", "Atzr|" + "r" * 600, "ümlaut ✓", "enc1:looks-like-one"])
+def test_every_stored_value_is_recognised_as_ciphertext_and_nothing_else_is(plaintext: str) -> None:
+    # The key-rotation test finds secret columns by this pattern: a value it missed would hide an unregistered one.
+    for keys in ([KEY_A], [KEY_B, KEY_A]):
+        assert CIPHERTEXT.fullmatch(Keyring(keys).encrypt(plaintext, "ctx"))
+    assert CIPHERTEXT.search(f'{{"token": "{Keyring([KEY_A]).encrypt(plaintext, "ctx")}"}}')  # inside JSON too
+    assert not CIPHERTEXT.search(plaintext)
 
 
 def test_a_key_file_is_created_once_for_local_runs(tmp_path: Path) -> None:

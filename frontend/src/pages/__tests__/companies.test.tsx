@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Schemas } from "../../api/client";
 import { fakeApi, type Call } from "../../test/api";
-import { basics, company, companyDirectory, listedCompany } from "../../test/fixtures";
+import { basics, company, companyDirectory, listedCompany, signedIn } from "../../test/fixtures";
 import { renderApp } from "../../test/render";
 
 function timeline(): Schemas["ExpiryTimeline"] {
@@ -172,11 +172,12 @@ describe("companies page", () => {
   it("lists the companies of a week when its timeline bar is clicked", async () => {
     setup();
     renderApp("/companies");
-    const bar = await screen.findByRole("button", { name: "Week of 30 Nov 2026: 2 authorizations expiring" });
+    const bar = await screen.findByRole("button", { name: "2 authorizations expiring, week of 30 Nov" });
     expect(
-      screen.getByRole("button", { name: "Week of 23 Nov 2026: 0 authorizations expiring" }),
+      screen.getByRole("button", { name: "0 authorizations expiring, week of 23 Nov" }),
     ).toBeInTheDocument();
-    expect(screen.getAllByRole("button", { name: /^Week of / })).toHaveLength(12);
+    expect(screen.getAllByRole("button", { name: /, week of / })).toHaveLength(12);
+    expect(bar).toHaveAttribute("title", "Week of 30 Nov 2026 – 6 Dec 2026: 2 authorizations expiring");
     await userEvent.click(bar);
     const detail = screen.getByRole("heading", { name: /Week of 30 Nov 2026/ }).parentElement!;
     expect(within(detail).getByRole("link", { name: "UK-01" })).toHaveAttribute(
@@ -186,6 +187,36 @@ describe("companies page", () => {
     expect(within(detail).getByRole("link", { name: "US-01" })).toBeInTheDocument();
     expect(detail).toHaveTextContent("also used by CA-01");
   });
+
+  it.each(["en", "de", "fr"] as const)(
+    "names each timeline bar with what it shows, count then day, in %s (WCAG 2.5.3)",
+    async (language) => {
+      const me = signedIn("admin");
+      fakeApi({
+        ...basics("admin"),
+        "GET /api/auth/me": { ...me, user: { ...me.user, language } },
+        "GET /api/companies": companyDirectory(demo()),
+        "GET /api/amazon/expiry-timeline": timeline(),
+        "GET /api/bulk-tests/current": null,
+      });
+      renderApp("/companies");
+      await waitFor(() => expect(document.documentElement.lang).toBe(language));
+      await screen.findByRole("button", { name: /^2 / });
+      const timelineBars = [...document.querySelectorAll(".timeline-bar")];
+      expect(timelineBars).toHaveLength(12);
+      for (const bar of timelineBars) {
+        // Shown: the count above the bar (weeks with none show none), the day below it.
+        const count = bar.parentElement!.querySelector(".timeline-count")?.textContent ?? "";
+        const day = bar.querySelector(".timeline-label")!.textContent!;
+        const name = bar.getAttribute("aria-label")!;
+        expect(day).not.toBe("");
+        expect(name.startsWith(count)).toBe(true);
+        expect(name.indexOf(day, count.length)).toBeGreaterThanOrEqual(count.length);
+      }
+      const busy = timelineBars[1]!;
+      expect(busy.parentElement!.querySelector(".timeline-count")).toHaveTextContent(/^2$/);
+    },
+  );
 
   it("shows the matches of a search as a flat list, each with its parent", async () => {
     const api = setup();

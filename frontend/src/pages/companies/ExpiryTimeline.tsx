@@ -6,7 +6,7 @@ import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { timelineQuery } from "../../api/queries";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
-import { daysText, formatDate, formatDayMonth, formatList } from "../../lib/format";
+import { daysText, formatCount, formatDate, formatDayMonth, formatList } from "../../lib/format";
 
 /** The room under the bars for their dates (the bars' bottom padding in styles.css). */
 const TIMELINE_LABEL_SPACE = "1.4rem";
@@ -34,23 +34,29 @@ export function ExpiryTimeline() {
         <div className="timeline-bars">
           {weeks.map((w, index) => {
             const count = w.connections.length;
-            const label = t("timeline.bar", { week: formatDate(w.start), what: countText(count) });
+            const day = formatDayMonth(w.start);
+            // What the bar shows, its count above and its day below, begins its name in that order ("1
+            // authorization expiring, week of 14 Dec"): speech input users say what they see (WCAG 2.5.3).
+            const label = t("timeline.bar", { what: countText(count), day });
             const height = count ? Math.max(8, (count / max) * 100) : 2;
             return (
-              // The count stands above its bar but outside the button: visible text inside a button must be part
-              // of its name, in the same order (WCAG 2.5.3), and "1 … 14 Dec" is not how "Week of 14 Dec" reads.
+              // The count stands above its bar, outside the button (which holds the bar and its day).
               <div key={w.start} className="timeline-slot">
                 <button
                   type="button"
                   className={`timeline-bar${selected === index ? " selected" : ""}${count ? "" : " zero"}`}
                   aria-label={label}
                   aria-pressed={selected === index}
-                  title={label}
+                  title={t("timeline.week", {
+                    start: formatDate(w.start),
+                    end: formatDate(w.end),
+                    what: countText(count),
+                  })}
                   onClick={() => setSelected(selected === index ? null : index)}
                 >
                   <span className="timeline-fill" aria-hidden="true" style={{ height: `${height}%` }} />
                   <span className="timeline-label" aria-hidden="true">
-                    {formatDayMonth(w.start)}
+                    {day}
                   </span>
                 </button>
                 {count > 0 && (
@@ -61,7 +67,7 @@ export function ExpiryTimeline() {
                       bottom: `calc(${TIMELINE_LABEL_SPACE} + (100% - ${TIMELINE_LABEL_SPACE}) * ${height / 100})`,
                     }}
                   >
-                    {count}
+                    {formatCount(count)}
                   </span>
                 )}
               </div>
