@@ -36,16 +36,18 @@ async def test_past_the_burst_each_call_waits_for_its_slot_and_the_wait_is_measu
     waits_before = sample("erp_spapi_throttle_wait_seconds_count", operation)
     waited_before = sample("erp_spapi_throttle_wait_seconds_sum", operation)
 
-    await spend_the_burst(throttle, operation)
+    # The bucket refills from its first call on: spending the burst slowly (a busy machine) leaves less to wait.
     started = time.monotonic()
+    await spend_the_burst(throttle, operation)
+    spent = time.monotonic() - started
     for _ in range(3):
         await throttle.acquire(APP, SELLER, operation, max_wait=5)
     elapsed = time.monotonic() - started
 
-    assert elapsed >= 3 * INTERVAL * 0.9
+    assert elapsed >= 3 * INTERVAL * 0.95  # the burst and three more calls: three slots had to come due
     assert sample("erp_spapi_throttle_wait_seconds_count", operation) == waits_before + KEPT.burst + 3
     waited = sample("erp_spapi_throttle_wait_seconds_sum", operation) - waited_before
-    assert 3 * INTERVAL * 0.9 <= waited <= elapsed + 0.01
+    assert 3 * INTERVAL * 0.9 - spent <= waited <= elapsed - spent + 0.01
 
 
 async def test_a_slot_further_away_than_the_caller_waits_is_refused_at_once_saying_when(services: Services) -> None:
