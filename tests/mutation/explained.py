@@ -174,6 +174,33 @@ EXPLAINED: tuple[Explained, ...] = (
         'temporary = path.with_name(f".{path.name}.{secrets.token_hex(9)}.tmp")',
         "Equivalent: only the length of the temporary file's random name changes.",
     ),
+    *(
+        Explained(
+            _CRYPTO,
+            "_key_text",
+            'return ",".join(base64.urlsafe_b64encode(k).decode().rstrip("=") for k in keys) + "\\n"',
+            f'return ",".join(base64.urlsafe_b64encode(k).decode().{strip} for k in keys) + "\\n"',
+            "Equivalent: parse_keys reads a key with or without its padding, and the last character of 32 bytes in "
+            "base64 is never an X.",
+        )
+        for strip in ("rstrip(None)", 'lstrip("=")', 'rstrip("XX=XX")')
+    ),
+    Explained(
+        _CRYPTO,
+        "new_key",
+        'return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("=")',
+        'return base64.urlsafe_b64encode(secrets.token_bytes(32)).decode().rstrip("XX=XX")',
+        "Equivalent: 32 bytes in base64 never end in an X before the padding (that character carries four bits and "
+        "is one of AEIMQUYcgkosw048), so stripping X as well as = strips the same.",
+    ),
+    Explained(
+        _CRYPTO,
+        "_move_legacy_key_file",
+        "legacy.unlink(missing_ok=True)",
+        "legacy.unlink(missing_ok=False)",
+        "Differs only when another process removes the old key file between this one reading and removing it (two "
+        "processes starting at the same moment); not tested.",
+    ),
     Explained(
         _CRYPTO,
         "_key_text",

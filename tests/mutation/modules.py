@@ -91,6 +91,7 @@ MODULES: tuple[Module, ...] = (
             "tests/integration/amazon/test_spapi_client.py",
             "tests/integration/amazon/test_refresh_token_rotation.py",
             "tests/integration/amazon/test_backoff_rules.py",
+            "tests/integration/amazon/test_connection_health.py",
             "tests/integration/workers/test_jobs.py",
         ),
     ),

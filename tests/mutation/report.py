@@ -23,21 +23,24 @@ def _row(label: str, results: list[ModuleResult]) -> str:
         return sum(result.counts[status] for result in results for status in statuses)
 
     total, detected = sum(r.total for r in results), sum(r.detected for r in results)
-    score = f"{detected}/{total} ({100 * detected / total:.0f}%)" if total else "-"
+    checked, unchecked = sum(r.checked for r in results), sum(r.unchecked for r in results)
+    score = f"{detected}/{checked} ({100 * detected / checked:.0f}%)" if checked else "-"
+    made = f"{total} ({unchecked} not yet checked)" if unchecked else str(total)
     return (
-        f"| {label} | {total} | {count('killed', 'timeout', 'segfault')} | {count('caught by type check')} | "
+        f"| {label} | {made} | {count('killed', 'timeout', 'segfault')} | {count('caught by type check')} | "
         f"{count('survived', 'suspicious')} | {count('no tests')} | {score} | "
         f"{_duration(sum(r.seconds for r in results))} |"
     )
 
 
-def markdown(results: list[ModuleResult], command: str, seconds: float, max_children: int) -> str:
+def markdown(results: list[ModuleResult], command: str, seconds: float, max_children: int | None) -> str:
     explained = sum(1 for r in results for s in r.survivors if s.explained)
     open_ = sum(1 for r in results for s in r.survivors if not s.explained)
     parts = [
         "# Mutation testing report",
         "",
-        f"`{command}` (mutmut 3, {max_children} mutant(s) at a time) took {_duration(seconds)}.",
+        f"`{command}` (mutmut 3{f', {max_children} mutant(s) at a time' if max_children else ''}) took "
+        f"{_duration(seconds)}.",
         "",
         "*killed by a test*: a test failed (or hung: timeouts count here). *refused by mypy*: the mutated file does "
         "not type-check, so the change could not pass `make lint`. *no test*: no test of the module's selection "

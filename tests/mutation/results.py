@@ -47,8 +47,17 @@ class ModuleResult:
         return sum(self.counts[status] for status in DETECTED)
 
     @property
+    def checked(self) -> int:
+        return self.detected + sum(self.counts[status] for status in UNDETECTED)
+
+    @property
+    def unchecked(self) -> int:
+        """Mutants without a verdict: the run was stopped (or mutmut skipped them) before their tests ran."""
+        return self.total - self.checked
+
+    @property
     def score(self) -> float:
-        return 100.0 * self.detected / self.total if self.total else 0.0
+        return 100.0 * self.detected / self.checked if self.checked else 0.0
 
 
 def statuses(folder: Path) -> dict[str, str]:
