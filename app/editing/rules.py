@@ -203,7 +203,11 @@ class DraftRules:
         }
         if unknown:
             raise BadInput(
-                phrase("Unknown marketplace ID: {ids}.", ids=", ".join(sorted(unknown.values()))), fields=unknown
+                phrase(
+                    "Unknown marketplace ID: {ids}.",
+                    ids=", ".join(sorted({m for m in marketplaces if m not in MARKETPLACES})),
+                ),
+                fields=unknown,
             )
         seen: set[str] = set()
         for i, m in enumerate(marketplaces):

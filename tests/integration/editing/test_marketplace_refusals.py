@@ -25,7 +25,7 @@ async def test_unknown_marketplace_ids_are_each_named(admin: Browser) -> None:
     assert status == 400
     assert body == {
         "error": "bad_input",
-        "message": "Unknown marketplace ID: unknown marketplace AXXXXXXXXXXX1, unknown marketplace AXXXXXXXXXXX2.",
+        "message": "Unknown marketplace ID: AXXXXXXXXXXX1, AXXXXXXXXXXX2.",
         "fields": {
             "marketplaceIds[0]": "unknown marketplace AXXXXXXXXXXX1",
             "marketplaceIds[2]": "unknown marketplace AXXXXXXXXXXX2",
