@@ -86,7 +86,13 @@ async def app(database: Any, clock: MovableClock) -> AsyncIterator[Litestar]:
             await stop.wait()
 
     task = asyncio.create_task(hold_lifespan())
-    await started.wait()
+    # A start-up that fails ends the task before `started` is set: its error fails the test instead of a wait forever.
+    ready = asyncio.create_task(started.wait())
+    await asyncio.wait((task, ready), return_when=asyncio.FIRST_COMPLETED)
+    if not started.is_set():
+        ready.cancel()
+        task.result()  # the start-up's own error
+        raise RuntimeError("the app's lifespan ended before the app had started")
     yield application
     stop.set()
     await task

@@ -54,7 +54,7 @@ def markdown(results: list[ModuleResult], command: str, seconds: float, max_chil
         "",
         score_table(results),
         "",
-        f"Survivors: {explained} explained (tests/mutation/explained.py), {open_} to kill with a test or explain.",
+        f"Survivors: {explained} explained (tests/mutation/explained/), {open_} to kill with a test or explain.",
     ]
     for result in results:
         parts += ["", f"## `{result.module.path}`", ""]

@@ -27,7 +27,7 @@ class Survivor:
     function: str
     line: int
     diff: str
-    explained: str | None  # why it cannot or need not be killed, from tests/mutation/explained.py
+    explained: str | None  # why it cannot or need not be killed, from tests/mutation/explained/
 
 
 @dataclass
