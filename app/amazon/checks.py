@@ -38,6 +38,7 @@ class _Outcome:
     seen: list[str] = field(default_factory=list)
     token_expiry: datetime | None = None
     next_test_in: float | None = None  # quota_exhausted: seconds until the quota allows the next test
+    retry_after: float | None = None  # amazon_unavailable: the seconds Amazon asked to wait (its Retry-After)
 
 
 def _advice(verdict: Verdict, region: Region, owner: CompanyRef, detail: str) -> tuple[str, str | None]:
@@ -164,6 +165,8 @@ class ConnectionChecker:
         else:
             checked_at = await self._record(row, verdict, outcome.detail, seen)
             message, action = _advice(verdict, region, owner, outcome.detail)
+            if outcome.retry_after:  # Amazon said when to ask again: the next test waits for it
+                next_test_at = checked_at + timedelta(seconds=math.ceil(outcome.retry_after))
         warnings = [
             f"{MARKETPLACES[m].name} ({m}) is configured but Amazon did not list it for this account: wrong region "
             "or wrong account?"
@@ -228,7 +231,7 @@ class ConnectionChecker:
             )
             return _Outcome(verdict, refused.message)
         except AmazonUnavailable as failure:
-            return _Outcome("amazon_unavailable", failure.message)
+            return _Outcome("amazon_unavailable", failure.message, retry_after=failure.retry_after)
         expiry = self.clock.now() + timedelta(seconds=grant.expires_in)
         # Should Amazon send back another refresh token than the one sent, the old one may be dead already: it is
         # stored with the access token (FACTS §2), unless a Save replaced the authorization meanwhile.
@@ -261,7 +264,7 @@ class ConnectionChecker:
                 # process's while Redis was away). The quota is spent, the connection is not at fault.
                 wait = await self.throttle.drain(partner.app_id, partner.selling_partner_id, operation)
                 return _Outcome("quota_exhausted", token_expiry=expiry, next_test_in=wait)
-            return _Outcome("amazon_unavailable", failure.message, token_expiry=expiry)
+            return _Outcome("amazon_unavailable", failure.message, token_expiry=expiry, retry_after=failure.retry_after)
         return _Outcome("ok", seen=seen, token_expiry=expiry)
 
     async def _replaced(self, row: dict[str, Any], region: Region) -> dict[str, Any] | None:

@@ -59,7 +59,8 @@ async def check_connection(ctx: dict[str, Any], company_id: int, region: str) ->
     except RuleViolation as nothing_to_check:  # not connected (any more): nothing to retry
         return nothing_to_check.code
     if result.verdict == "amazon_unavailable" and int(ctx.get("job_try", 1)) < 4:
-        raise retry_later(ctx, None)
+        asked = result.next_test_at  # Amazon's Retry-After, when it sent one: the next try comes no sooner
+        raise retry_later(ctx, (asked - _services(ctx).clock.now()).total_seconds() if asked else None)
     return result.verdict
 
 

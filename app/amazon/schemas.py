@@ -163,6 +163,7 @@ class ConnectionTest(Struct):
 
     `quota_exhausted`: Amazon's quota for the seller allows no test now; nothing about the connection was learnt or
     recorded. `next_test_at` says when the next test can run and `last_result` what the last check concluded.
+    `amazon_unavailable` with a Retry-After from Amazon: `next_test_at` says when Amazon asked to be asked again.
     """
 
     verdict: Verdict
