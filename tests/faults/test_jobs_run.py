@@ -13,6 +13,7 @@ from tests.faults.job_support import Arq, company_ids, connect, signed_in, wait_
 from tests.faults.processes import FaultSystem, RedisServer, cli, web_server, worker_process
 from tests.helpers import change, connection, save, settings_of
 from tests.integration.amazon.flows import get_token
+from tests.integration.workers.order_import_support import GET_ORDERS, calls, truth
 
 # A check of a healthy connection takes well under a second; the bound leaves room for a busy machine.
 CHECK_BOUND_SECONDS = 20.0
@@ -127,9 +128,19 @@ async def test_the_order_import_runs_again_at_the_next_sweep_after_it_finished(
                 await queue.enqueue("import_all_orders", job_id=sweep)
                 sweeps.append((await arq.wait_for_result(sweep, CHECK_BOUND_SECONDS)).result)
                 runs.append(await arq.wait_for_result(f"import_orders:{us}", CHECK_BOUND_SECONDS))
+            windows = [  # the window each run asked Amazon for (its first page)
+                (r["query"]["CreatedAfter"][0], r["query"]["CreatedBefore"][0])
+                for r in await calls(amazon, GET_ORDERS)
+                if "NextToken" not in r["query"] and r["status"] == 200
+            ]
         await admin.aclose()
     await arq.close()
 
     assert sweeps == [{"queued": 1, "already_queued": 0, "already_running": 0}] * 2
     assert all(run.success for run in runs)
     assert runs[1].start_time > runs[0].finish_time  # the second sweep's import ran, after the first one's
+    # Each run counted the orders Amazon holds in its window, once; the second went on where the first stopped.
+    assert len(windows) == 2, windows
+    assert windows[1][0] == windows[0][1], windows
+    assert [run.result for run in runs] == [truth("A1SIMNASELLER1", [US], *window) for window in windows]
+    assert runs[0].result > 0
