@@ -9,6 +9,7 @@ import random
 import time
 from collections.abc import Awaitable, Callable
 from contextlib import AsyncExitStack
+from datetime import UTC
 from typing import Any
 
 from arq import Retry, cron
@@ -185,6 +186,8 @@ class WorkerSettings:
         _cron(jobs.expire_idle_drafts, minute=set(range(0, 60, 10))),
         _cron(jobs.resend_mail, minute=set(range(2, 60, 5))),
     ]
+    # The schedule above is in UTC whatever the machine's zone (arq would follow the local time otherwise).
+    timezone = UTC
     on_startup = startup
     on_shutdown = shutdown
     job_serializer = serialize

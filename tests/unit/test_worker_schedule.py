@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import pytest
 from arq.cron import CronJob
 from arq.worker import Function, Worker, get_kwargs
 
@@ -36,7 +38,7 @@ def _worker(queue: _Enqueued) -> Worker:
     Each worker process has crons of its own (arq keeps a cron's next run on it): fresh copies here too."""
     settings: dict[str, Any] = get_kwargs(WorkerSettings)  # type: ignore[arg-type]  # arq types it as a dict or a class
     own_crons = [dataclasses.replace(cron, next_run=None) for cron in settings["cron_jobs"]]
-    return Worker(**{**settings, "cron_jobs": own_crons, "redis_pool": queue, "handle_signals": False, "timezone": UTC})
+    return Worker(**{**settings, "cron_jobs": own_crons, "redis_pool": queue, "handle_signals": False})
 
 
 async def _queued_during(start: datetime, hours: float) -> list[tuple[datetime, str, str | None]]:
@@ -46,7 +48,8 @@ async def _queued_during(start: datetime, hours: float) -> list[tuple[datetime, 
     worker = _worker(queue)
     instant = start - timedelta(seconds=1)
     while instant < start + timedelta(hours=hours):
-        await worker.run_cron(instant, delay=0.5)
+        # arq's heart beat asks the time in the worker's zone (the machine's local time when it has none).
+        await worker.run_cron(instant.astimezone(worker.timezone), delay=0.5)
         instant += timedelta(seconds=1)
     return queue.jobs
 
@@ -73,6 +76,22 @@ async def test_a_day_of_crons_checks_connections_every_six_hours_reminds_once_an
     # Each run is queued once, at the start of its minute.
     assert all(at.second == 0 for at, _, _ in jobs)
     assert len({job_id for _, _, job_id in jobs}) == len(jobs)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles"])
+async def test_the_schedule_is_in_utc_whatever_the_machines_time_zone(
+    zone: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("TZ", zone)
+    time.tzset()
+    try:
+        jobs = await _queued_during(DAY, 24)
+    finally:
+        monkeypatch.undo()
+        time.tzset()
+
+    assert _minutes(jobs, "send_reminders") == ["07:00"]
+    assert _minutes(jobs, "check_all_connections") == ["00:05", "06:05", "12:05", "18:05"]
 
 
 async def test_at_given_instants_exactly_the_due_crons_are_queued() -> None:
