@@ -242,13 +242,17 @@ class SpApiClient:
 
 
 async def with_fresh_token(get_token: Callable[[bool], Awaitable[str]], call: Callable[[str], Awaitable[T]]) -> T:
-    """Call SP-API with a token; when Amazon says it expired, refresh once (forced) and retry once."""
+    """Call SP-API with a token; when Amazon refuses it, refresh once (forced) and retry once.
+
+    A 403 on a token held since earlier says little by itself: expired, revoked with the authorization, or the wrong
+    region or role (FACTS §4). The refresh tells them apart: a revoked authorization fails it (ReauthorizationRequired,
+    and people are told to get a new token), and a 403 on the fresh token means the wrong region or role.
+    """
     token = await get_token(False)
     try:
         return await call(token)
-    except SpApiDenied as denied:
-        if not denied.expired:
-            raise
+    except SpApiDenied:
+        pass
     return await call(await get_token(True))
 
 
