@@ -119,11 +119,6 @@ SANDBOX_HOSTS: dict[Region, str] = {
 LWA_TOKEN_URL = "https://api.amazon.com/auth/o2/token"  # noqa: S105 (a URL, not a secret)
 
 
-def region_of(marketplace_id: str) -> Region | None:
-    marketplace = MARKETPLACES.get(marketplace_id)
-    return marketplace.region if marketplace else None
-
-
 def check_marketplace(marketplace_id: str, region: Region) -> None:
     """The marketplace chosen for the consent must be one of the region's: its Central site is where Amazon asks."""
     marketplace = MARKETPLACES.get(marketplace_id)

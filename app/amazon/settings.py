@@ -24,16 +24,6 @@ from app.lib.database import read_transaction
 from app.lib.errors import NotFound
 from app.lib.i18n import as_language
 
-COMPANY_FIELDS = (
-    "enabled",
-    "marketplace_ids",
-    "order_import_enabled",
-    "inventory_sync_enabled",
-    "price_sync_enabled",
-    "notification_email",
-)
-ACCOUNT_FIELDS = ("account_type",)
-
 
 class EditorsReader(Protocol):
     async def open_editors(self, company_id: int, viewer_id: int | None) -> list[Editor]: ...

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from app.companies.hierarchy import CompanyRef
-from app.lib.wire import Struct
+from app.lib.wire import Page, Struct
 
 
 class AuditEventView(Struct):
@@ -20,11 +20,8 @@ class AuditEventView(Struct):
     details: dict[str, Any]
 
 
-class AuditPage(Struct):
+class AuditPage(Page):
     items: list[AuditEventView]
-    total: int
-    limit: int
-    offset: int
 
 
 class NotificationView(Struct):
@@ -41,12 +38,9 @@ class NotificationView(Struct):
     resolved_at: datetime | None = None
 
 
-class NotificationPage(Struct):
+class NotificationPage(Page):
     items: list[NotificationView]
-    total: int
     unread: int
-    limit: int
-    offset: int
 
 
 class OutboxMessageView(Struct):
@@ -58,11 +52,8 @@ class OutboxMessageView(Struct):
     sent_at: datetime | None
 
 
-class OutboxPage(Struct):
+class OutboxPage(Page):
     """Mail the system wrote, newest first; without SMTP it waits here for admins to read."""
 
     smtp_configured: bool
     items: list[OutboxMessageView]
-    total: int
-    limit: int
-    offset: int

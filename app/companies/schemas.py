@@ -10,7 +10,7 @@ import msgspec
 from app.amazon.schemas import RegionStatus
 from app.companies.hierarchy import CompanyRef
 from app.lib.i18n import Language
-from app.lib.wire import Id, InputStruct, Struct
+from app.lib.wire import Id, InputStruct, Page, Struct
 
 CompanyCode = Annotated[
     str, msgspec.Meta(pattern=r"^[A-Z0-9_-]{1,32}$", description="Unique code: A-Z, 0-9, _ and -, up to 32")
@@ -49,11 +49,8 @@ class Company(Struct):
     language: Language = "en"
 
 
-class CompanyList(Struct):
+class CompanyList(Page):
     items: list[Company]
-    total: int
-    limit: int
-    offset: int
     # Connections per status in the user's scope (and the region asked for), with "needs_action" their sum of what
     # a person must act on; only when asked for (a status or region filter, or withCounts).
     counts: dict[str, int] | None = None

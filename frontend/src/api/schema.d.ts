@@ -760,10 +760,10 @@ export interface components {
     };
     /** AuditPage */
     AuditPage: {
-      items: components["schemas"]["AuditEventView"][];
       total: number;
       limit: number;
       offset: number;
+      items: components["schemas"]["AuditEventView"][];
     };
     /** AuthorizationInProgress */
     AuthorizationInProgress: {
@@ -882,10 +882,10 @@ export interface components {
     };
     /** CompanyList */
     CompanyList: {
-      items: components["schemas"]["Company"][];
       total: number;
       limit: number;
       offset: number;
+      items: components["schemas"]["Company"][];
       counts?: {
         [key: string]: number;
       } | null;
@@ -1152,11 +1152,11 @@ export interface components {
     };
     /** NotificationPage */
     NotificationPage: {
-      items: components["schemas"]["NotificationView"][];
       total: number;
-      unread: number;
       limit: number;
       offset: number;
+      items: components["schemas"]["NotificationView"][];
+      unread: number;
     };
     /** NotificationView */
     NotificationView: {
@@ -1184,11 +1184,11 @@ export interface components {
     };
     /** OutboxPage */
     OutboxPage: {
-      smtpConfigured: boolean;
-      items: components["schemas"]["OutboxMessageView"][];
       total: number;
       limit: number;
       offset: number;
+      smtpConfigured: boolean;
+      items: components["schemas"]["OutboxMessageView"][];
     };
     /** PendingGrant */
     PendingGrant: {
