@@ -8,7 +8,7 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useEffect, useState, type KeyboardEvent } from "react";
 import { useTranslation } from "react-i18next";
 import type { Schemas } from "../api/client";
-import { COMPANY_CHOICES, companyChoicesQuery, companyQuery } from "../api/queries";
+import { COMPANY_CHOICES, companyChoicesQuery, companyQuery } from "../api/companies";
 import { formatCount } from "../lib/format";
 
 type Company = Schemas["Company"];

@@ -3,7 +3,7 @@
  * keyboard and screen-reader users read it too (a tooltip alone reaches neither).
  */
 import i18n from "i18next";
-import type { Region } from "../api/queries";
+import type { Region } from "../api/companies";
 import { formatDateTime, formatRelative, type ConnectionStatus } from "../lib/format";
 import { StatusBadge } from "./StatusBadge";
 

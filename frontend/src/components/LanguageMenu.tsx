@@ -2,11 +2,9 @@
  * The page's language: a native select naming each language in its own words. The choice shows at once and is
  * remembered in this browser; a signed-in user's is also stored on the server (their language in every browser).
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useId } from "react";
 import { useTranslation } from "react-i18next";
-import type { Schemas } from "../api/client";
-import { keys, storeLanguage } from "../api/queries";
+import { useStoreLanguage } from "../api/session";
 import { currentLanguage, isLanguage, LANGUAGE_NAMES, LANGUAGES, showLanguage, type Language } from "../i18n";
 
 // The top bar is dark and selects inherit its white text: the select keeps the page's colours instead.
@@ -22,12 +20,7 @@ type Props = {
 export function LanguageMenu({ signedIn, onChoose }: Props) {
   const { t } = useTranslation();
   const id = useId();
-  const queryClient = useQueryClient();
-  const store = useMutation({
-    mutationFn: storeLanguage,
-    onSuccess: (user) =>
-      queryClient.setQueryData<Schemas["SignedIn"]>(keys.me, (old) => (old ? { ...old, user } : old)),
-  });
+  const store = useStoreLanguage();
   const choose = (value: string) => {
     if (!isLanguage(value)) return;
     void showLanguage(value);

@@ -1,9 +1,9 @@
 /** The signed-in frame: top bar (app name, nav, language, notifications, user menu) and the page. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
 import { Navigate, NavLink, Outlet, useLocation, useNavigate } from "react-router";
-import { api, ApiError, setCsrfToken, unwrap } from "../api/client";
-import { meQuery } from "../api/queries";
+import { ApiError } from "../api/client";
+import { meQuery, useLogout } from "../api/session";
 import { roleText } from "../lib/format";
 import { loginPathFor } from "../lib/safeNext";
 import { useMe } from "../lib/useMe";
@@ -66,14 +66,12 @@ function Frame() {
 function UserMenu() {
   const { t } = useTranslation();
   const me = useMe();
-  const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const logout = useMutation({
-    mutationFn: () => unwrap(api.POST("/api/auth/logout")),
-    onSettled: () => {
-      setCsrfToken(null);
-      queryClient.clear();
-      void navigate("/login", { replace: true });
+  const logout = useLogout({
+    mutationConfig: {
+      onSettled: () => {
+        void navigate("/login", { replace: true });
+      },
     },
   });
   return (

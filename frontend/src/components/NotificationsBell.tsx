@@ -2,12 +2,12 @@
  * The bell: unread count, and a panel listing expiry reminders and other notices with "Mark read"; a notice whose
  * problem is over shows as resolved.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useEffect, useId, useRef, useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { api, unwrap, type Schemas } from "../api/client";
-import { keys, notificationsQuery } from "../api/queries";
+import type { Schemas } from "../api/client";
+import { notificationsQuery, useMarkNotificationRead } from "../api/notifications";
 import { formatDateTime } from "../lib/format";
 import { Empty, ErrorBox, Loading } from "./QueryState";
 import { useDismissOnOutsideClick } from "../lib/useDismissOnOutsideClick";
@@ -26,14 +26,7 @@ export function NotificationsBell() {
   const wrapperRef = useRef<HTMLDivElement>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const notifications = useQuery(notificationsQuery);
-  const queryClient = useQueryClient();
-  const markRead = useMutation({
-    mutationFn: (id: number) =>
-      unwrap(
-        api.POST("/api/notifications/{notification_id}/read", { params: { path: { notification_id: id } } }),
-      ),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: keys.notifications }),
-  });
+  const markRead = useMarkNotificationRead();
   const unread = notifications.data?.unread ?? 0;
   const headingRef = useRef<HTMLHeadingElement>(null);
   const panelRef = useRef<HTMLElement>(null);

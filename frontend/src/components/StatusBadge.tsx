@@ -1,5 +1,5 @@
 /** One region's connection status as a coloured badge with the status in words. */
-import type { Region } from "../api/queries";
+import type { Region } from "../api/companies";
 import { statusText, type ConnectionStatus } from "../lib/format";
 
 export function StatusBadge({

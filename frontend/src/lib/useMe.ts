@@ -1,6 +1,6 @@
 /** The signed-in user and what their role allows; only used below the signed-in layout. */
 import { useQuery } from "@tanstack/react-query";
-import { meQuery } from "../api/queries";
+import { meQuery } from "../api/session";
 import type { Schemas } from "../api/client";
 
 export type Me = Schemas["CurrentUser"] & {

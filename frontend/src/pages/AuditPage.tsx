@@ -4,7 +4,7 @@ import { useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link, useParams } from "react-router";
 import { ApiError } from "../api/client";
-import { AUDIT_PAGE_SIZE, auditQuery, companyQuery } from "../api/queries";
+import { AUDIT_PAGE_SIZE, auditQuery, companyQuery } from "../api/companies";
 import { Pager } from "../components/Pager";
 import { Empty, ErrorBox, Loading } from "../components/QueryState";
 import { formatDateTime } from "../lib/format";

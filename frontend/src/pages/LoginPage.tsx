@@ -1,61 +1,34 @@
 /** Sign in, then go back to where the user was (only to a path on this site); says so when a session ended. */
-import { queryOptions, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
 import { useLocation, useNavigate, useSearchParams } from "react-router";
-import { api, ApiError, errorMessage, setCsrfToken, unwrap } from "../api/client";
-import { keys, storeLanguage } from "../api/queries";
+import { ApiError, errorMessage } from "../api/client";
+import { sessionEndedQuery, useLogin } from "../api/session";
 import { LanguageMenu } from "../components/LanguageMenu";
-import { applyUserLanguage, type Language } from "../i18n";
+import type { Language } from "../i18n";
 import { leaveTo } from "../lib/browser";
 import { isPagePath, safeNext } from "../lib/safeNext";
-
-// The code of the server's 401 for a session cookie whose session ended (app/accounts/auth.py).
-const SESSION_EXPIRED = "session_expired";
-
-/**
- * Whether the browser still holds the cookie of a session the server has ended: what tells a page reached straight
- * from the server (Amazon's Log-in URI, a reload, a bookmark) from a plain first visit.
- */
-const sessionEndedQuery = queryOptions({
-  queryKey: ["auth", "session-ended"],
-  queryFn: async () => {
-    try {
-      await unwrap(api.GET("/api/auth/me"));
-      return false;
-    } catch (error) {
-      return error instanceof ApiError && error.code === SESSION_EXPIRED;
-    }
-  },
-  retry: false,
-  staleTime: Infinity,
-});
 
 export function LoginPage() {
   const { t } = useTranslation();
   const [params] = useSearchParams();
   const location = useLocation();
   const navigate = useNavigate();
-  const queryClient = useQueryClient();
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   // A language picked here, before signing in, is the user's choice: it is stored for them once signed in.
   const [chosen, setChosen] = useState<Language | null>(null);
-  const login = useMutation({
-    mutationFn: () => unwrap(api.POST("/api/auth/login", { body: { username, password } })),
-    onSuccess: (signedIn) => {
-      setCsrfToken(signedIn.csrfToken);
-      const user = chosen ? { ...signedIn.user, language: chosen } : signedIn.user;
-      // Should storing fail, the page still shows the choice; the next sign-in shows the stored language again.
-      if (chosen && chosen !== signedIn.user.language) void storeLanguage(chosen).catch(() => undefined);
-      applyUserLanguage(user.language);
-      queryClient.clear();
-      queryClient.setQueryData(keys.me, { ...signedIn, user });
-      const next = safeNext(params.get("next"));
-      // The router draws only the page's own paths; a server route (Amazon's Log-in URI, /oauth/…) would be
-      // "Not found" there, so the browser loads it.
-      if (isPagePath(next)) void navigate(next, { replace: true });
-      else leaveTo(next);
+  const login = useLogin({
+    language: chosen,
+    mutationConfig: {
+      onSuccess: () => {
+        const next = safeNext(params.get("next"));
+        // The router draws only the page's own paths; a server route (Amazon's Log-in URI, /oauth/…) would be
+        // "Not found" there, so the browser loads it.
+        if (isPagePath(next)) void navigate(next, { replace: true });
+        else leaveTo(next);
+      },
     },
   });
   // Asked once, before signing in: the sign-in clears the query cache, and a new session has nothing to say here.
@@ -65,7 +38,7 @@ export function LoginPage() {
     Boolean((location.state as { expired?: boolean } | null)?.expired) || sessionEnded.data === true;
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    login.mutate();
+    login.mutate({ username, password });
   };
   const error = login.error;
   return (

@@ -3,7 +3,7 @@ import { render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
 import type { Schemas } from "../../api/client";
-import { draftQuery } from "../../api/queries";
+import { draftQuery } from "../../api/settings";
 import { fakeApi, reply } from "../../test/api";
 import { basics, draft, settings } from "../../test/fixtures";
 import { renderApp } from "../../test/render";

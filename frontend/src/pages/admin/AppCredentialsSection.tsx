@@ -1,10 +1,16 @@
 /** The app's SP-API credentials per account type and environment, changed through Edit → Save like settings. */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import i18n from "i18next";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, unwrap, type Schemas } from "../../api/client";
-import { appCredentialsQuery, credentialsDraftQuery, keys } from "../../api/queries";
+import {
+  appCredentialsQuery,
+  credentialsDraftQuery,
+  forgetCredentialsDraft,
+  useBeginCredentialsDraft,
+} from "../../api/admin";
+import type { Schemas } from "../../api/client";
+import { invalidate } from "../../api/keys";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { daysText, formatDate, formatDateTime } from "../../lib/format";
 import { CredentialsEditor } from "./CredentialsEditor";
@@ -52,22 +58,15 @@ function CredentialsCard({ credentials: c }: { credentials: Credentials }) {
   const queryClient = useQueryClient();
   const [editId, setEditId] = useState<string | null>(null);
   const draft = useQuery({ ...credentialsDraftQuery(editId ?? ""), enabled: Boolean(editId) });
-  const begin = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/integration-credentials/{account_type}/{environment}/edits", {
-          params: { path: { account_type: c.accountType, environment: c.environment } },
-        }),
-      ),
-    onSuccess: (d) => {
-      queryClient.setQueryData(keys.credentialsDraft(d.id), d);
-      setEditId(d.id);
-    },
+  const begin = useBeginCredentialsDraft({
+    accountType: c.accountType,
+    environment: c.environment,
+    mutationConfig: { onSuccess: (d) => setEditId(d.id) },
   });
   const close = () => {
-    if (editId) queryClient.removeQueries({ queryKey: keys.credentialsDraft(editId) });
+    if (editId) forgetCredentialsDraft(queryClient, editId);
     setEditId(null);
-    void queryClient.invalidateQueries({ queryKey: keys.appCredentials });
+    void invalidate.appCredentials(queryClient);
   };
   const heading = title(c);
   const headingId = `cred-${c.accountType}-${c.environment}`;

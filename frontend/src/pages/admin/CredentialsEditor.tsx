@@ -1,9 +1,12 @@
 /** Editing one set of app credentials: each field goes into a server-side draft; the secret is write-only. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, ApiError, fieldErrors, unwrap, type Schemas } from "../../api/client";
-import { keys } from "../../api/queries";
+import {
+  useCancelCredentialsDraft,
+  useChangeCredentialsDraft,
+  useSaveCredentialsDraft,
+} from "../../api/admin";
+import { ApiError, fieldErrors, type Schemas } from "../../api/client";
 import { ErrorBox } from "../../components/QueryState";
 
 type CredentialsDraft = Schemas["CredentialsDraft"];
@@ -21,7 +24,6 @@ export function CredentialsEditor({
   onClosed: () => void;
 }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const current = draft.current;
   const [text, setText] = useState<Record<TextField, string>>({
     applicationId: draft.changes.applicationId ?? current.applicationId ?? "",
@@ -35,52 +37,37 @@ export function CredentialsEditor({
   const [draftAppChoice, setDraftAppChoice] = useState<{ base: CredentialsDraft; value: boolean } | null>(
     null,
   );
-  const change = useMutation({
-    mutationFn: (changes: Changes) =>
-      unwrap(
-        api.PATCH("/api/integration-credentials/edits/{edit_id}", {
-          params: { path: { edit_id: draft.id } },
-          body: changes,
-        }),
-      ),
-    onSuccess: (d, changes) => {
-      queryClient.setQueryData(keys.credentialsDraft(d.id), d);
-      setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in changes))));
-      if ("lwaClientSecret" in changes) setSecret("");
-    },
-    onError: (error, changes) => {
-      setDraftAppChoice(null);
-      const f = fieldErrors(error);
-      setErrors((e) => ({
-        ...e,
-        ...(Object.keys(f).length
-          ? f
-          : Object.fromEntries(Object.keys(changes).map((k) => [k, error.message]))),
-      }));
+  const change = useChangeCredentialsDraft({
+    editId: draft.id,
+    mutationConfig: {
+      onSuccess: (_, changes) => {
+        setErrors((e) => Object.fromEntries(Object.entries(e).filter(([k]) => !(k in changes))));
+        if ("lwaClientSecret" in changes) setSecret("");
+      },
+      onError: (error, changes) => {
+        setDraftAppChoice(null);
+        const f = fieldErrors(error);
+        setErrors((e) => ({
+          ...e,
+          ...(Object.keys(f).length
+            ? f
+            : Object.fromEntries(Object.keys(changes).map((k) => [k, error.message]))),
+        }));
+      },
     },
   });
-  const save = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/integration-credentials/edits/{edit_id}/save", {
-          params: { path: { edit_id: draft.id }, header: { "If-Match": `"${draft.baseVersion}"` } },
-        }),
-      ),
-    onSuccess: onClosed,
-    onError: (error) => {
-      if (error instanceof ApiError && error.status === 409) setConflict(error.message);
-      else setErrors(fieldErrors(error));
+  const save = useSaveCredentialsDraft({
+    editId: draft.id,
+    baseVersion: draft.baseVersion,
+    mutationConfig: {
+      onSuccess: onClosed,
+      onError: (error) => {
+        if (error instanceof ApiError && error.status === 409) setConflict(error.message);
+        else setErrors(fieldErrors(error));
+      },
     },
   });
-  const cancel = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.DELETE("/api/integration-credentials/edits/{edit_id}", {
-          params: { path: { edit_id: draft.id } },
-        }),
-      ),
-    onSettled: onClosed,
-  });
+  const cancel = useCancelCredentialsDraft({ editId: draft.id, mutationConfig: { onSettled: onClosed } });
   const changed = (f: keyof Changes) => f in draft.changes;
   const cls = (f: keyof Changes) => `edit-field${changed(f) ? " changed" : ""}${errors[f] ? " invalid" : ""}`;
   const tag = (f: keyof Changes) =>

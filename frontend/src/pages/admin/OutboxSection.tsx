@@ -2,7 +2,7 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import { useState } from "react";
 import { useTranslation } from "react-i18next";
-import { OUTBOX_PAGE_SIZE, outboxQuery } from "../../api/queries";
+import { OUTBOX_PAGE_SIZE, outboxQuery } from "../../api/admin";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { formatDateTime } from "../../lib/format";

@@ -1,9 +1,9 @@
 /** Users: who may sign in, with which role and companies; create and deactivate (unscoped admins only). */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useTranslation } from "react-i18next";
-import { api, fieldErrors, unwrap, type Schemas } from "../../api/client";
-import { keys, usersQuery } from "../../api/queries";
+import { useCreateUser, useDeactivateUser, usersQuery } from "../../api/admin";
+import { fieldErrors, type Schemas } from "../../api/client";
 import { ConfirmDialog } from "../../components/Dialog";
 import { FieldError } from "../../components/FieldError";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
@@ -17,16 +17,8 @@ export function UsersSection() {
   const { t } = useTranslation();
   const me = useMe();
   const users = useQuery(usersQuery);
-  const queryClient = useQueryClient();
   const [toDeactivate, setToDeactivate] = useState<UserView | null>(null);
-  const deactivate = useMutation({
-    mutationFn: (id: number) =>
-      unwrap(api.POST("/api/users/{user_id}/deactivate", { params: { path: { user_id: id } } })),
-    onSuccess: () => {
-      setToDeactivate(null);
-      void queryClient.invalidateQueries({ queryKey: keys.users });
-    },
-  });
+  const deactivate = useDeactivateUser({ mutationConfig: { onSuccess: () => setToDeactivate(null) } });
 
   let body;
   if (users.isPending) body = <Loading text={t("admin.users.loading")} />;
@@ -103,40 +95,34 @@ export function UsersSection() {
 
 function CreateUserForm() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [username, setUsername] = useState("");
   const [displayName, setDisplayName] = useState("");
   const [role, setRole] = useState<Role>("viewer");
   const [password, setPassword] = useState("");
   const [companies, setCompanies] = useState("");
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/users", {
-          body: {
-            username,
-            displayName,
-            role,
-            password,
-            companyCodes: companies
-              .split(/[\s,]+/)
-              .map((c) => c.trim().toUpperCase())
-              .filter(Boolean),
-          },
-        }),
-      ),
-    onSuccess: () => {
-      setUsername("");
-      setDisplayName("");
-      setPassword("");
-      setCompanies("");
-      void queryClient.invalidateQueries({ queryKey: keys.users });
+  const create = useCreateUser({
+    mutationConfig: {
+      onSuccess: () => {
+        setUsername("");
+        setDisplayName("");
+        setPassword("");
+        setCompanies("");
+      },
     },
   });
   const errors = fieldErrors(create.error);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate();
+    create.mutate({
+      username,
+      displayName,
+      role,
+      password,
+      companyCodes: companies
+        .split(/[\s,]+/)
+        .map((c) => c.trim().toUpperCase())
+        .filter(Boolean),
+    });
   };
   const field = (id: string, name: string) => ({
     id,

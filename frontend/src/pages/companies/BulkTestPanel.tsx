@@ -2,22 +2,21 @@
  * "Test connections" (admins and support): start a bulk test of the filter shown, follow its progress (it runs in
  * background jobs, so a reload finds it again), cancel it, and read its results or download them as CSV.
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import i18n from "i18next";
 import { useEffect, useRef, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { ApiError, type Schemas } from "../../api/client";
+import type { Region } from "../../api/companies";
 import {
   bulkTestQuery,
-  cancelBulkTest,
   currentBulkTestQuery,
-  healthKeys,
-  keys,
-  startBulkTest,
   statusCountsQuery,
-  type Region,
+  useCancelBulkTest,
+  useStartBulkTest,
   type StatusFilter,
-} from "../../api/queries";
+} from "../../api/health";
+import { invalidate } from "../../api/keys";
 import { ConfirmDialog } from "../../components/Dialog";
 import { ErrorBox, Loading } from "../../components/QueryState";
 import { formatCount, formatDateTime } from "../../lib/format";
@@ -34,16 +33,10 @@ export function BulkTestPanel({ sweep }: { sweep: Sweep }) {
   const followed = useQuery({ ...bulkTestQuery(runId ?? 0), enabled: runId != null });
   const run = runId == null ? null : (followed.data ?? current.data ?? null);
 
-  const start = useMutation({
-    mutationFn: startBulkTest,
-    onSuccess: (started) => {
-      queryClient.setQueryData(healthKeys.bulkTest(started.id), started);
-      queryClient.setQueryData(healthKeys.currentBulkTest, started);
-    },
-  });
+  const start = useStartBulkTest();
   const follow = () => {
     start.reset();
-    void queryClient.invalidateQueries({ queryKey: healthKeys.currentBulkTest });
+    void invalidate.currentBulkTest(queryClient);
   };
   useRefreshWhenEnded(run);
 
@@ -74,8 +67,8 @@ function useRefreshWhenEnded(run: Run | null) {
     const before = seen.current;
     seen.current = { id: run.id, state: run.state };
     if (before?.id === run.id && before.state === "running" && run.state !== "running") {
-      void queryClient.invalidateQueries({ queryKey: keys.allCompanies });
-      void queryClient.invalidateQueries({ queryKey: keys.notifications });
+      void invalidate.companies(queryClient);
+      void invalidate.notifications(queryClient);
     }
   }, [run, queryClient]);
 }
@@ -192,21 +185,11 @@ function endText(run: Run): string {
 
 function Progress({ run }: { run: Run }) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
-  const cancel = useMutation({
-    mutationFn: () => cancelBulkTest(run.id),
-    onSuccess: (cancelled) => {
-      setConfirming(false);
-      queryClient.setQueryData(healthKeys.bulkTest(cancelled.id), cancelled);
-      queryClient.setQueryData(healthKeys.currentBulkTest, cancelled);
-    },
-    onError: (error) => {
-      setConfirming(false);
-      // It ended meanwhile: show how.
-      if (error instanceof ApiError && error.status === 422)
-        void queryClient.invalidateQueries({ queryKey: healthKeys.bulkTest(run.id) });
-    },
+  // Refused because it ended meanwhile: the hook reads it again, to show how.
+  const cancel = useCancelBulkTest({
+    runId: run.id,
+    mutationConfig: { onSuccess: () => setConfirming(false), onError: () => setConfirming(false) },
   });
   const text = progressText(run);
   const share = run.total > 0 ? (run.tested / run.total) * 100 : 0;

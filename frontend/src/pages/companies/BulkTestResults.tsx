@@ -4,7 +4,7 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
-import { BULK_RESULTS_PAGE_SIZE, bulkTestCsvUrl, bulkTestResultsQuery } from "../../api/queries";
+import { BULK_RESULTS_PAGE_SIZE, bulkTestCsvUrl, bulkTestResultsQuery } from "../../api/health";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 

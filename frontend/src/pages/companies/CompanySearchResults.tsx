@@ -1,7 +1,7 @@
 /** The companies whose code or name matches a search, as a flat list (each with its parent), page by page. */
 import { keepPreviousData, useInfiniteQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { companyPagesQuery } from "../../api/queries";
+import { companyPagesQuery } from "../../api/companies";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { CompanyRow, CompanyTable, ShowMore, WideRow, pageItems } from "./CompanyTree";
 

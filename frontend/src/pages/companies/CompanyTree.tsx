@@ -15,7 +15,7 @@ import {
   companyPagesQuery,
   companyQuery,
   type CompanyFilter,
-} from "../../api/queries";
+} from "../../api/companies";
 import { ErrorBox, Loading } from "../../components/QueryState";
 import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { formatCount } from "../../lib/format";

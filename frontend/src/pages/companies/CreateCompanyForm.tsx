@@ -2,51 +2,43 @@
  * Admins create a company: code, name, optional parent, whether it uses the parent's Amazon account, and the
  * language of its e-mails (the page's language unless chosen).
  */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { api, ApiError, fieldErrors, unwrap } from "../../api/client";
-import { keys } from "../../api/queries";
+import { ApiError, fieldErrors } from "../../api/client";
+import { useCreateCompany } from "../../api/companies";
 import { CompanyPicker } from "../../components/CompanyPicker";
 import { FieldError } from "../../components/FieldError";
 import { currentLanguage, isLanguage, LANGUAGE_NAMES, LANGUAGES, type Language } from "../../i18n";
 
 export function CreateCompanyForm() {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const [code, setCode] = useState("");
   const [name, setName] = useState("");
   const [parentId, setParentId] = useState<number | null>(null);
   const [unified, setUnified] = useState(false);
   const [language, setLanguage] = useState<Language | null>(null);
-  const create = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/companies", {
-          body: {
-            code,
-            name,
-            parentId,
-            unified: parentId != null && unified,
-            language: language ?? currentLanguage(),
-          },
-        }),
-      ),
-    onSuccess: () => {
-      setCode("");
-      setName("");
-      setParentId(null);
-      setUnified(false);
-      setLanguage(null);
-      void queryClient.invalidateQueries({ queryKey: keys.allCompanies });
-      void queryClient.invalidateQueries({ queryKey: keys.timeline });
+  const create = useCreateCompany({
+    mutationConfig: {
+      onSuccess: () => {
+        setCode("");
+        setName("");
+        setParentId(null);
+        setUnified(false);
+        setLanguage(null);
+      },
     },
   });
   const errors = fieldErrors(create.error);
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate();
+    create.mutate({
+      code,
+      name,
+      parentId,
+      unified: parentId != null && unified,
+      language: language ?? currentLanguage(),
+    });
   };
   const general = create.error && !(create.error instanceof ApiError && Object.keys(errors).length > 0);
   return (

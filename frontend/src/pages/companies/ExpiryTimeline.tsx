@@ -4,7 +4,7 @@ import i18n from "i18next";
 import { useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
-import { timelineQuery } from "../../api/queries";
+import { timelineQuery } from "../../api/companies";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";
 import { daysText, formatCount, formatDate, formatDayMonth, formatList } from "../../lib/format";
 

@@ -8,13 +8,8 @@ import { useState } from "react";
 import { useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
-import {
-  OWNER_PAGE_SIZE,
-  ownersQuery,
-  statusCountsQuery,
-  type Region,
-  type StatusFilter,
-} from "../../api/queries";
+import type { Region } from "../../api/companies";
+import { OWNER_PAGE_SIZE, ownersQuery, statusCountsQuery, type StatusFilter } from "../../api/health";
 import { ConnectionBadge } from "../../components/ConnectionBadge";
 import { Pager } from "../../components/Pager";
 import { Empty, ErrorBox, Loading } from "../../components/QueryState";

@@ -1,7 +1,8 @@
 /** The filter bar above the tree: the server's counts of what needs action, each a toggle, and a region choice. */
 import { useQuery } from "@tanstack/react-query";
 import { useTranslation } from "react-i18next";
-import { REGIONS, statusCountsQuery, type Region } from "../../api/queries";
+import { REGIONS, type Region } from "../../api/companies";
+import { statusCountsQuery } from "../../api/health";
 import { ErrorBox, Loading } from "../../components/QueryState";
 import { SWEEP_FILTERS, countOf, isFiltered, type Sweep } from "./sweep";
 

@@ -3,7 +3,8 @@
  * lives in the URL (`?filter=new-token&region=EU`), so that a reload or a shared link shows the same.
  */
 import i18n from "i18next";
-import { REGIONS, type Region, type StatusFilter } from "../../api/queries";
+import { REGIONS, type Region } from "../../api/companies";
+import type { StatusFilter } from "../../api/health";
 import type { Schemas } from "../../api/client";
 import { currentLocale } from "../../i18n";
 import { statusText, type ConnectionStatus } from "../../lib/format";

@@ -2,11 +2,13 @@
  * Ask the account holder by e-mail: send a region's authorization link from the draft, and the link waiting
  * ("OAuth began") with Resend and Withdraw. The token the holder gives arrives in the draft (polled while waiting).
  */
-import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
+import { useQuery } from "@tanstack/react-query";
 import { useId, useState } from "react";
 import { useTranslation } from "react-i18next";
-import { api, errorMessage, fieldErrors, unwrap, type Schemas } from "../../api/client";
-import { draftQuery, keys, type Region } from "../../api/queries";
+import { errorMessage, fieldErrors, type Schemas } from "../../api/client";
+import type { Region } from "../../api/companies";
+import { draftQuery } from "../../api/settings";
+import { useResendConsentLink, useSendConsentLink, useWithdrawConsentLink } from "../../api/tokens";
 import { formatDateTime } from "../../lib/format";
 import type { Draft } from "./fields";
 import type { TFunction } from "i18next";
@@ -27,7 +29,6 @@ type Props = {
 
 export function ConsentLinkPanel({ region, draft, central, marketplaceId }: Props) {
   const { t } = useTranslation();
-  const queryClient = useQueryClient();
   const id = useId();
   const [email, setEmail] = useState("");
   const [done, setDone] = useState<string | null>(null);
@@ -40,42 +41,22 @@ export function ConsentLinkPanel({ region, draft, central, marketplaceId }: Prop
     refetchOnMount: false,
     refetchInterval: live ? WAITING_POLL_MS : false,
   });
-  const refresh = () => queryClient.invalidateQueries({ queryKey: keys.draft(draft.id) });
 
-  const send = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/edits/{edit_id}/regions/{region}/consent-links", {
-          params: { path: { edit_id: draft.id, region } },
-          body: { email: email.trim(), ...(marketplaceId ? { marketplaceId } : {}) },
-        }),
-      ),
-    onSuccess: () => {
-      setEmail("");
-      setDone(null);
-      return refresh();
+  // Each ends once the draft has been read again (it shows the link as it now is).
+  const send = useSendConsentLink({
+    editId: draft.id,
+    region,
+    mutationConfig: {
+      onSuccess: () => {
+        setEmail("");
+        setDone(null);
+      },
     },
   });
-  const resend = useMutation({
-    mutationFn: (sent: Link) =>
-      unwrap(
-        api.POST("/api/edits/{edit_id}/consent-links/{link_id}/resend", {
-          params: { path: { edit_id: draft.id, link_id: sent.id } },
-        }),
-      ),
-    onSuccess: () => refresh(),
-  });
-  const withdraw = useMutation({
-    mutationFn: (sent: Link) =>
-      unwrap(
-        api.DELETE("/api/edits/{edit_id}/consent-links/{link_id}", {
-          params: { path: { edit_id: draft.id, link_id: sent.id } },
-        }),
-      ),
-    onSuccess: () => {
-      setDone(t("consentLink.withdrawn"));
-      return refresh();
-    },
+  const resend = useResendConsentLink({ editId: draft.id });
+  const withdraw = useWithdrawConsentLink({
+    editId: draft.id,
+    mutationConfig: { onSuccess: () => setDone(t("consentLink.withdrawn")) },
   });
   const failed = send.error ?? resend.error ?? withdraw.error;
   const emailError = send.error ? fieldErrors(send.error).email : undefined;
@@ -104,7 +85,7 @@ export function ConsentLinkPanel({ region, draft, central, marketplaceId }: Prop
         <form
           onSubmit={(event) => {
             event.preventDefault();
-            send.mutate();
+            send.mutate({ email: email.trim(), marketplaceId });
           }}
         >
           <p className="hint" id={`${id}-hint`}>

@@ -4,7 +4,7 @@ import { useId, useState } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import { errorMessage, type Schemas } from "../../api/client";
-import type { Region } from "../../api/queries";
+import type { Region } from "../../api/companies";
 import { Menu, type MenuItem } from "../../components/Menu";
 import { SourceNote } from "../../components/SourceNote";
 import { StatusBadge } from "../../components/StatusBadge";

@@ -3,7 +3,7 @@ import { useState, type ReactNode } from "react";
 import { Trans, useTranslation } from "react-i18next";
 import { Link } from "react-router";
 import type { Schemas } from "../../api/client";
-import { REGIONS } from "../../api/queries";
+import { REGIONS } from "../../api/companies";
 import { SourceNote } from "../../components/SourceNote";
 import { isLanguage, LANGUAGE_NAMES, LANGUAGES } from "../../i18n";
 import { Changed, fieldState } from "./editParts";

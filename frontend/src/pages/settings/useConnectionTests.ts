@@ -1,27 +1,19 @@
 /** "Refresh Selling Partner API Access Token": runs the connection test per region and keeps each result. */
-import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { api, unwrap } from "../../api/client";
-import { keys, type Region } from "../../api/queries";
+import type { Region } from "../../api/companies";
+import { useRefreshConnection } from "../../api/settings";
 import type { TestState } from "./CredentialsPanel";
 
 export function useConnectionTests(companyId: number) {
-  const queryClient = useQueryClient();
   const [tests, setTests] = useState<Partial<Record<Region, TestState>>>({});
-  const refresh = useMutation({
-    mutationFn: (region: Region) =>
-      unwrap(
-        api.POST("/api/companies/{company_id}/amazon/regions/{region}/refresh", {
-          params: { path: { company_id: companyId, region } },
-        }),
-      ),
-    onMutate: (region) => setTests((t) => ({ ...t, [region]: { region, pending: true } })),
-    onSuccess: (result, region) => {
-      setTests((t) => ({ ...t, [region]: { region, pending: false, result } }));
-      void queryClient.invalidateQueries({ queryKey: keys.settings(companyId) });
-      void queryClient.invalidateQueries({ queryKey: keys.allCompanies });
+  const refresh = useRefreshConnection({
+    companyId,
+    mutationConfig: {
+      onMutate: (region) => setTests((t) => ({ ...t, [region]: { region, pending: true } })),
+      onSuccess: (result, region) =>
+        setTests((t) => ({ ...t, [region]: { region, pending: false, result } })),
+      onError: (error, region) => setTests((t) => ({ ...t, [region]: { region, pending: false, error } })),
     },
-    onError: (error, region) => setTests((t) => ({ ...t, [region]: { region, pending: false, error } })),
   });
   return {
     resultFor: (region: Region) => tests[region] ?? null,

@@ -4,13 +4,23 @@
  * the draft revision this tab last read, so a draft changed, saved or discarded in another tab is said so, never
  * overwritten or stored unseen.
  */
-import { useMutation, useQuery, useQueryClient, type QueryClient } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import i18n from "i18next";
 import { useState } from "react";
 import { useSearchParams } from "react-router";
-import { api, ApiError, fieldErrors, unwrap } from "../../api/client";
-import { draftQuery, keys, type Region } from "../../api/queries";
-import { errorFor, type Changes, type Draft } from "./fields";
+import { ApiError, fieldErrors } from "../../api/client";
+import type { Region } from "../../api/companies";
+import { invalidate } from "../../api/keys";
+import {
+  discardDraft,
+  draftQuery,
+  rereadDraft,
+  useBeginDraft,
+  useCancelDraft,
+  useChangeDraft,
+  useSaveDraft,
+} from "../../api/settings";
+import { errorFor, type Draft } from "./fields";
 
 export function useSettingsDraft(companyId: number) {
   const queryClient = useQueryClient();
@@ -34,8 +44,6 @@ export function useSettingsDraft(companyId: number) {
   const [conflict, setConflict] = useState<string | null>(null);
   const [elsewhere, setElsewhere] = useState<Elsewhere | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
-  // One draft's changes and its Save run one after another, each with the revision the one before returned.
-  const scope = { id: `draft:${editId ?? ""}` };
 
   const leaveEditMode = (message: Notice | null) => {
     setErrors({});
@@ -45,101 +53,75 @@ export function useSettingsDraft(companyId: number) {
     setElsewhere(null);
     setNotice(message);
     setParams({}, { replace: true });
-    void queryClient.invalidateQueries({ queryKey: keys.settings(companyId) });
+    void invalidate.settings(queryClient, companyId);
   };
 
-  const begin = useMutation({
-    mutationFn: () =>
-      unwrap(
-        api.POST("/api/companies/{company_id}/amazon/edits", { params: { path: { company_id: companyId } } }),
-      ),
-    onSuccess: (started) => {
-      queryClient.setQueryData(keys.draft(started.id), started);
-      setNotice(null);
-      setElsewhere(null);
-      setErrors({});
-      setParams({ edit: started.id });
+  const begin = useBeginDraft({
+    companyId,
+    mutationConfig: {
+      onSuccess: (started) => {
+        setNotice(null);
+        setElsewhere(null);
+        setErrors({});
+        setParams({ edit: started.id });
+      },
     },
   });
 
-  const change = useMutation({
-    scope,
-    mutationFn: async (changes: Changes) => {
-      const id = draft!.id;
-      const revision = await shownRevision(queryClient, id, draft!.revision);
-      return unwrap(
-        api.PATCH("/api/edits/{edit_id}", {
-          params: { path: { edit_id: id } },
-          body: { ...changes, revision },
-        }),
-      );
-    },
-    onSuccess: (updated, changes) => {
-      queryClient.setQueryData(keys.draft(updated.id), updated);
-      setErrors((current) => {
-        const next = { ...current };
-        for (const field of Object.keys(changes)) {
-          for (const path of Object.keys(next)) if (errorFor({ [path]: "x" }, field)) delete next[path];
-        }
-        return next;
-      });
-    },
-    onError: (error, changes) => {
-      const other = elsewhereOf(error);
-      if (other) return setElsewhere(other);
-      const fields = fieldErrors(error);
-      const named = Object.keys(fields).length
-        ? fields
-        : Object.fromEntries(Object.keys(changes).map((f) => [f, error.message]));
-      setErrors((current) => ({ ...current, ...named }));
+  // One draft's changes and its Save run one after another, each with the revision the one before returned.
+  const change = useChangeDraft({
+    editId,
+    draft,
+    mutationConfig: {
+      onSuccess: (_, changes) => {
+        setErrors((current) => {
+          const next = { ...current };
+          for (const field of Object.keys(changes)) {
+            for (const path of Object.keys(next)) if (errorFor({ [path]: "x" }, field)) delete next[path];
+          }
+          return next;
+        });
+      },
+      onError: (error, changes) => {
+        const other = elsewhereOf(error);
+        if (other) return setElsewhere(other);
+        const fields = fieldErrors(error);
+        const named = Object.keys(fields).length
+          ? fields
+          : Object.fromEntries(Object.keys(changes).map((f) => [f, error.message]));
+        setErrors((current) => ({ ...current, ...named }));
+      },
     },
   });
 
-  const save = useMutation({
-    scope,
-    mutationFn: async (current: Draft) => {
-      const revision = await shownRevision(queryClient, current.id, current.revision);
-      return unwrap(
-        api.POST("/api/edits/{edit_id}/save", {
-          params: { path: { edit_id: current.id }, header: { "If-Match": `"${current.baseVersion}"` } },
-          body: {
-            revision,
-            confirmSellerChange: confirmed.filter((r) => current.pendingGrants.some((g) => g.region === r)),
-            ...confirmedVerdicts(current, verdictConfirmed),
-          },
-        }),
-      );
-    },
-    onSuccess: (saved) => {
-      queryClient.setQueryData(keys.settings(companyId), saved);
-      for (const key of [keys.allCompanies, keys.timeline, ["audit", companyId], keys.company(companyId)]) {
-        void queryClient.invalidateQueries({ queryKey: key });
-      }
-      leaveEditMode({ kind: "saved", version: saved.version });
-    },
-    onError: (error) => {
-      const other = elsewhereOf(error);
-      if (other) setElsewhere(other);
-      else if (error instanceof ApiError && error.status === 409) setConflict(error.message);
-      else setErrors(fieldErrors(error));
+  const save = useSaveDraft({
+    companyId,
+    editId,
+    confirmSellerChange: confirmed,
+    confirmGrantVerdict: verdictConfirmed,
+    mutationConfig: {
+      onSuccess: (saved) => leaveEditMode({ kind: "saved", version: saved.version }),
+      onError: (error) => {
+        const other = elsewhereOf(error);
+        if (other) setElsewhere(other);
+        else if (error instanceof ApiError && error.status === 409) setConflict(error.message);
+        else setErrors(fieldErrors(error));
+      },
     },
   });
 
-  const cancel = useMutation({
-    mutationFn: (id: string) =>
-      unwrap(api.DELETE("/api/edits/{edit_id}", { params: { path: { edit_id: id } } })),
-    onSuccess: () => leaveEditMode({ kind: "discarded" }),
-    onError: (error) => {
-      // A draft that is already closed or gone has nothing left to discard.
-      if (error instanceof ApiError && (error.status === 404 || error.status === 410)) leaveEditMode(null);
+  const cancel = useCancelDraft({
+    mutationConfig: {
+      onSuccess: () => leaveEditMode({ kind: "discarded" }),
+      onError: (error) => {
+        // A draft that is already closed or gone has nothing left to discard.
+        if (error instanceof ApiError && (error.status === 404 || error.status === 410)) leaveEditMode(null);
+      },
     },
   });
 
   const reloadAfterConflict = async () => {
-    if (draft)
-      await unwrap(api.DELETE("/api/edits/{edit_id}", { params: { path: { edit_id: draft.id } } })).catch(
-        () => undefined,
-      );
+    if (draft) await discardDraft(draft.id).catch(() => undefined);
     leaveEditMode(null);
   };
 
@@ -150,7 +132,7 @@ export function useSettingsDraft(companyId: number) {
     if (elsewhere?.kind !== "changed" || !draft) return leaveEditMode(null);
     setElsewhere(null);
     setErrors({});
-    await queryClient.resetQueries({ queryKey: keys.draft(draft.id) });
+    await rereadDraft(queryClient, draft.id);
   };
 
   const dirty = Boolean(draft && (Object.keys(draft.changes).length > 0 || draft.pendingGrants.length > 0));
@@ -214,21 +196,4 @@ function elsewhereOf(error: unknown): Elsewhere | null {
     return { kind: "closed", message: known ? i18n.t(known) : error.message };
   }
   return null;
-}
-
-/** The revision of the draft as this tab has it. A read under way (the one after Amazon's pop-up, say) is waited
- * for first: the change or Save is made on the draft it brings. */
-async function shownRevision(queryClient: QueryClient, editId: string, fallback: number): Promise<number> {
-  const queryKey = keys.draft(editId);
-  if (queryClient.isFetching({ queryKey }) > 0)
-    await queryClient.refetchQueries({ queryKey }, { cancelRefetch: false });
-  return queryClient.getQueryData(draftQuery(editId).queryKey)?.revision ?? fallback;
-}
-
-/** Save's confirmGrantVerdict: the confirmed regions whose waiting token still needs it (left out when none). */
-function confirmedVerdicts(draft: Draft, regions: Region[]) {
-  const needed = regions.filter((r) =>
-    draft.pendingGrants.some((g) => g.region === r && g.verdict?.needsConfirmation),
-  );
-  return needed.length ? { confirmGrantVerdict: needed } : {};
 }

@@ -4,8 +4,9 @@
  */
 import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, unwrap } from "../../api/client";
-import { keys, type Region } from "../../api/queries";
+import type { Region } from "../../api/companies";
+import { invalidate } from "../../api/keys";
+import { authorizeRegion } from "../../api/tokens";
 import { leaveTo } from "../../lib/browser";
 
 export type TokenMessage = {
@@ -38,20 +39,7 @@ export function useTokenFlow(editId: string | null, beforeLeaving: () => void) {
     editIdRef.current = editId;
   }, [editId]);
 
-  /** `marketplaceId`: the country whose Central site Amazon's consent opens on (the server's choice if left out). */
-  const authorize = useCallback(async (id: string, region: Region, marketplaceId?: string) => {
-    return unwrap(
-      api.POST("/api/edits/{edit_id}/regions/{region}/authorize", {
-        params: { path: { edit_id: id, region } },
-        body: marketplaceId ? { marketplaceId } : {},
-      }),
-    );
-  }, []);
-
-  const refetchDraft = useCallback(
-    (id: string) => queryClient.invalidateQueries({ queryKey: keys.draft(id) }),
-    [queryClient],
-  );
+  const refetchDraft = useCallback((id: string) => invalidate.draft(queryClient, id), [queryClient]);
 
   /** Must run inside the click handler: window.open is only allowed synchronously on a user action. */
   const start = (region: Region, marketplaceId?: string) => {
@@ -65,7 +53,7 @@ export function useTokenFlow(editId: string | null, beforeLeaving: () => void) {
       return;
     }
     setStarting(region);
-    authorize(editId, region, marketplaceId)
+    authorizeRegion(editId, region, marketplaceId)
       .then((started) => {
         popup.location.href = started.consentUrl;
         void refetchDraft(editId);
@@ -82,7 +70,7 @@ export function useTokenFlow(editId: string | null, beforeLeaving: () => void) {
     if (!editId || !blocked) return;
     setStarting(blocked);
     try {
-      const started = await authorize(editId, blocked, blockedMarketplace.current);
+      const started = await authorizeRegion(editId, blocked, blockedMarketplace.current);
       beforeLeaving();
       leaveTo(started.consentUrl);
     } catch (cause) {
