@@ -64,6 +64,7 @@ MODULES: tuple[Module, ...] = (
             "tests/integration/editing/test_propagation.py",
             "tests/integration/accounts/test_company_scope.py",
             "tests/integration/accounts/test_scope_escape.py",
+            "tests/integration/amazon/test_expiry_timeline.py",
         ),
     ),
     Module(
@@ -82,6 +83,7 @@ MODULES: tuple[Module, ...] = (
             "tests/unit/editing",
             "tests/integration/editing",
             "tests/integration/amazon/test_grant_verdict.py",
+            "tests/integration/accounts/test_scope_escape.py",
         ),
     ),
     Module(
@@ -93,6 +95,8 @@ MODULES: tuple[Module, ...] = (
             "tests/integration/amazon/test_backoff_rules.py",
             "tests/integration/amazon/test_connection_health.py",
             "tests/integration/workers/test_jobs.py",
+            "tests/integration/amazon/test_token_provider_saves.py",
+            "tests/integration/amazon/test_token_provider_refusals.py",
         ),
     ),
 )
