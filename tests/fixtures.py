@@ -135,15 +135,24 @@ BrowserFactory = Callable[..., Awaitable[httpx.AsyncClient]]
 
 @pytest.fixture
 async def browser_factory(app: Litestar, services: Services) -> AsyncIterator[BrowserFactory]:
-    """Makes signed-in browsers (each with its own cookie jar); `role=None` gives an anonymous one."""
+    """Makes signed-in browsers (each with its own cookie jar); `role=None` gives an anonymous one, `codes` a user
+    limited to those companies and their descendants."""
     opened: list[httpx.AsyncClient] = []
 
-    async def make(role: str | None = "admin", username: str | None = None, name: str | None = None) -> Browser:
+    async def make(
+        role: str | None = "admin", username: str | None = None, name: str | None = None, codes: list[str] | None = None
+    ) -> Browser:
         client = httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://testserver.local")
         opened.append(client)
         if role is not None:
             username = username or f"{role}-{len(opened)}"
-            await services.accounts.create_user(username, PASSWORD, role, name or username.title())  # type: ignore[arg-type]
+            await services.accounts.create_user(
+                username,
+                PASSWORD,
+                role,  # type: ignore[arg-type]
+                name or username.title(),
+                company_codes=codes,
+            )
             response = await client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
             assert response.status_code == 200, response.text
             client.headers["X-CSRF-Token"] = response.json()["csrfToken"]

@@ -8,7 +8,7 @@ import sys
 from asyncio.subprocess import PIPE
 
 from app.services import Services
-from tests.fixtures import PASSWORD, Browser, BrowserFactory
+from tests.fixtures import Browser, BrowserFactory
 from tests.helpers import begin_edit, create_company
 
 
@@ -21,19 +21,11 @@ async def _tree(admin: Browser) -> dict[str, int]:
     return {"US-01": us["id"], "CA-01": ca["id"], "UK-01": uk["id"], "DE-01": de["id"], "JP-01": jp["id"]}
 
 
-async def _scoped_admin(browser_factory: BrowserFactory, services: Services, codes: list[str]) -> Browser:
-    await services.accounts.create_user("uma", PASSWORD, "admin", "Uma", company_codes=codes)
-    client = await browser_factory(None)
-    response = await client.post("/api/auth/login", json={"username": "uma", "password": PASSWORD})
-    client.headers["X-CSRF-Token"] = response.json()["csrfToken"]
-    return client
-
-
 async def test_lists_show_only_the_scope_and_its_descendants(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     await _tree(admin)
-    uma = await _scoped_admin(browser_factory, services, ["UK-01", "JP-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01", "JP-01"])
 
     body = (await uma.get("/api/companies")).json()
 
@@ -46,7 +38,7 @@ async def test_companies_outside_the_scope_answer_404_everywhere(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _scoped_admin(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
     outside, inside = ids["US-01"], ids["DE-01"]
 
     for path in ("/api/companies/{}", "/api/companies/{}/amazon", "/api/companies/{}/audit"):
@@ -61,7 +53,7 @@ async def test_a_draft_of_a_company_outside_the_scope_is_not_reachable(
 ) -> None:
     ids = await _tree(admin)
     draft = await begin_edit(admin, ids["US-01"])
-    uma = await _scoped_admin(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
 
     assert (await uma.get(f"/api/edits/{draft['id']}")).status_code == 404
 
@@ -70,7 +62,7 @@ async def test_scoped_users_create_companies_only_below_their_scope(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _scoped_admin(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
 
     root = await uma.post("/api/companies", json={"code": "NEW-01", "name": "New"})
     elsewhere = await uma.post("/api/companies", json={"code": "NEW-02", "name": "New", "parentId": ids["US-01"]})

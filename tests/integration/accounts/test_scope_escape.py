@@ -7,7 +7,7 @@ import msgspec
 from app.accounts.tables import User
 from app.amazon.regions import Region
 from app.services import Services
-from tests.fixtures import PASSWORD, Browser, BrowserFactory
+from tests.fixtures import Browser, BrowserFactory
 from tests.helpers import begin_edit, change, connect, create_company, save, settings_of
 
 
@@ -22,19 +22,11 @@ async def _tree(admin: Browser, services: Services) -> dict[str, int]:
     return {"US-01": us["id"], "CA-01": ca["id"], "UK-01": uk["id"], "DE-01": de["id"], "JP-01": jp["id"]}
 
 
-async def _scoped(browser_factory: BrowserFactory, services: Services, codes: list[str], name: str = "uma") -> Browser:
-    await services.accounts.create_user(name, PASSWORD, "admin", name.title(), company_codes=codes)
-    client = await browser_factory(None)
-    response = await client.post("/api/auth/login", json={"username": name, "password": PASSWORD})
-    client.headers["X-CSRF-Token"] = response.json()["csrfToken"]
-    return client
-
-
 async def test_a_scoped_admin_cannot_unify_a_company_with_an_owner_outside_the_scope(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin, services)
-    uma = await _scoped(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
     draft = await begin_edit(uma, ids["UK-01"])
 
     refused = await change(uma, draft["id"], unified=True)
@@ -55,7 +47,7 @@ async def test_an_out_of_scope_parent_answers_exactly_as_a_company_that_does_not
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin, services)
-    uma = await _scoped(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
     draft = await begin_edit(uma, ids["DE-01"])
 
     outside = await change(uma, draft["id"], parentId=ids["JP-01"], unified=True)
@@ -78,7 +70,7 @@ async def test_a_move_under_an_in_scope_member_of_an_outside_owner_is_refused_on
 ) -> None:
     ids = await _tree(admin, services)
     # CA-01 is in the scope, but it uses US-01's account, which is not.
-    uma = await _scoped(browser_factory, services, ["CA-01", "UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["CA-01", "UK-01"])
     draft = await begin_edit(uma, ids["UK-01"])
 
     moved = await change(uma, draft["id"], parentId=ids["CA-01"], unified=True)
@@ -98,7 +90,7 @@ async def test_save_checks_the_scope_again_as_it_is_at_save(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin, services)
-    uma = await _scoped(browser_factory, services, ["UK-01", "JP-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01", "JP-01"])
     draft = await begin_edit(uma, ids["DE-01"])
     accepted = await change(uma, draft["id"], parentId=ids["JP-01"], unified=False)
     # The user's scope shrinks while the draft is open: JP-01 is no longer theirs.
@@ -117,7 +109,7 @@ async def test_a_scoped_admin_cannot_move_a_company_to_the_top_of_the_tree(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin, services)
-    uma = await _scoped(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
     draft = await begin_edit(uma, ids["DE-01"])
 
     refused = await change(uma, draft["id"], parentId=None, unified=False)

@@ -10,7 +10,7 @@ from app.amazon.tables import BulkTestItem
 from app.audit.tables import AuditEvent
 from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator
-from tests.fixtures import PASSWORD, Browser, BrowserFactory
+from tests.fixtures import Browser, BrowserFactory
 from tests.helpers import connection, create_company, save, settings_of
 from tests.integration.amazon.flows import get_token
 from tests.integration.workers.test_jobs import run_queued_jobs
@@ -30,20 +30,12 @@ async def _connected(admin: Browser, amazon: AmazonSimulator, services: Services
     return ids
 
 
-async def _support(browser_factory: BrowserFactory, services: Services, codes: list[str] | None = None) -> Browser:
-    await services.accounts.create_user("sue", PASSWORD, "support", "Sue", company_codes=codes or [])
-    client = await browser_factory(None)
-    login = await client.post("/api/auth/login", json={"username": "sue", "password": PASSWORD})
-    client.headers["X-CSRF-Token"] = login.json()["csrfToken"]
-    return client
-
-
 async def test_support_tests_every_connection_in_one_action_and_gets_a_results_table_and_csv(
     admin: Browser, amazon: AmazonSimulator, services: Services, browser_factory: BrowserFactory
 ) -> None:
     ids = await _connected(admin, amazon, services)
     await amazon.revoke(SELLERS["US-02"])
-    sue = await _support(browser_factory, services)
+    sue = await browser_factory("support", "sue", "Sue")
     lwa_before = (await amazon.counters())["lwa.refresh_token"]
     audited_before = await AuditEvent.count().where(AuditEvent.action == "connection.tested")
 
@@ -121,7 +113,7 @@ async def test_runs_belong_to_their_scope(
 ) -> None:
     await _connected(admin, amazon, services)
     everything = (await admin.post("/api/bulk-tests", json={})).json()
-    sue = await _support(browser_factory, services, ["US-01"])
+    sue = await browser_factory("support", "sue", "Sue", codes=["US-01"])
 
     hers = await sue.post("/api/bulk-tests", json={})
     peek = await sue.get(f"/api/bulk-tests/{everything['id']}")

@@ -12,7 +12,7 @@ from app.audit.service import SYSTEM
 from app.audit.tables import Notification, OutboxMessage
 from app.services import Services
 from tests.amazon_sim_admin import AmazonSimulator
-from tests.fixtures import PASSWORD, Browser, BrowserFactory
+from tests.fixtures import Browser, BrowserFactory
 from tests.helpers import connection, create_company, save, settings_of
 from tests.integration.amazon.flows import get_token
 
@@ -26,16 +26,6 @@ async def _owner_with_members(admin: Browser, amazon: AmazonSimulator) -> dict[s
     return {"us": us["id"], "ca": ca["id"], "mx": mx["id"]}
 
 
-async def _scoped(
-    browser_factory: BrowserFactory, services: Services, username: str, role: Any, codes: list[str]
-) -> Browser:
-    await services.accounts.create_user(username, PASSWORD, role, username.title(), company_codes=codes)
-    client = await browser_factory(None)
-    response = await client.post("/api/auth/login", json={"username": username, "password": PASSWORD})
-    client.headers["X-CSRF-Token"] = response.json()["csrfToken"]
-    return client
-
-
 async def _expire_access_token() -> None:
     await AmazonConnection.update({AmazonConnection.access_token: None}, force=True)
 
@@ -45,8 +35,8 @@ async def test_a_worker_learning_of_a_revocation_tells_everyone_concerned_once(
 ) -> None:
     ids = await _owner_with_members(admin, amazon)
     await create_company(admin, "DE-01")
-    support = await _scoped(browser_factory, services, "sue", "support", ["US-01"])
-    elsewhere = await _scoped(browser_factory, services, "dora", "admin", ["DE-01"])
+    support = await browser_factory("support", "sue", codes=["US-01"])
+    elsewhere = await browser_factory("admin", "dora", codes=["DE-01"])
     await _expire_access_token()
     await amazon.revoke("A1SIMNASELLER1")
 

@@ -6,7 +6,7 @@ import msgspec
 
 from app.accounts.tables import User
 from app.services import Services
-from tests.fixtures import PASSWORD, Browser, BrowserFactory
+from tests.fixtures import Browser, BrowserFactory
 from tests.helpers import begin_edit, change, create_company
 
 _OWNER_OUTSIDE = {
@@ -26,20 +26,11 @@ async def _tree(admin: Browser) -> dict[str, int]:
     return {"US-01": us["id"], "CA-01": ca["id"], "UK-01": uk["id"], "IE-01": ie["id"]}
 
 
-async def _signed_in(browser_factory: BrowserFactory, services: Services, codes: list[str]) -> Browser:
-    await services.accounts.create_user("uma", PASSWORD, "admin", "Uma Scoped", company_codes=codes)
-    client = await browser_factory(None)
-    response = await client.post("/api/auth/login", json={"username": "uma", "password": PASSWORD})
-    assert response.status_code == 200, response.text
-    client.headers["X-CSRF-Token"] = response.json()["csrfToken"]
-    return client
-
-
 async def test_a_scoped_admin_creating_a_unified_company_under_a_member_of_an_outside_owner_is_told_which_owner(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _signed_in(browser_factory, services, ["CA-01", "UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma Scoped", codes=["CA-01", "UK-01"])
 
     refused = await uma.post(
         "/api/companies", json={"code": "CA-02", "name": "Company CA-02", "parentId": ids["CA-01"], "unified": True}
@@ -55,7 +46,7 @@ async def test_a_scoped_admin_unifying_a_company_with_an_outside_owner_is_told_w
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _signed_in(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma Scoped", codes=["UK-01"])
     draft = await begin_edit(uma, ids["UK-01"])
 
     refused = await change(uma, draft["id"], unified=True)
@@ -70,7 +61,7 @@ async def test_an_admin_whose_scope_was_emptied_sees_no_company_and_may_place_no
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _signed_in(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma Scoped", codes=["UK-01"])
     # An operator takes the user's last company away: the scope is empty, not "every company".
     await User.update({User.company_scope: msgspec.json.encode([]).decode()}).where(User.username == "uma")
 

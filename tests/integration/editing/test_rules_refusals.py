@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from app.services import Services
-from tests.fixtures import PASSWORD, Browser, BrowserFactory
+from tests.fixtures import Browser, BrowserFactory
 from tests.helpers import begin_edit, change, create_company, save
 
 
@@ -19,19 +19,11 @@ async def _tree(admin: Browser) -> dict[str, int]:
     return {company["code"]: company["id"] for company in companies}
 
 
-async def _scoped(browser_factory: BrowserFactory, services: Services, codes: list[str]) -> Browser:
-    await services.accounts.create_user("uma", PASSWORD, "admin", "Uma", company_codes=codes)
-    client = await browser_factory(None)
-    response = await client.post("/api/auth/login", json={"username": "uma", "password": PASSWORD})
-    client.headers["X-CSRF-Token"] = response.json()["csrfToken"]
-    return client
-
-
 async def test_a_scoped_admin_moving_a_company_to_the_top_is_told_to_choose_one_of_their_companies(
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _scoped(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
     draft = await begin_edit(uma, ids["AT-01"])
 
     refused = await change(uma, draft["id"], parentId=None)
@@ -48,7 +40,7 @@ async def test_a_scoped_admin_moves_a_company_below_a_company_they_manage_and_no
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _scoped(browser_factory, services, ["UK-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["UK-01"])
     draft = await begin_edit(uma, ids["AT-01"])
 
     outside = await change(uma, draft["id"], parentId=ids["JP-01"])
@@ -67,7 +59,7 @@ async def test_a_scoped_admin_lets_a_member_use_its_own_account_though_its_paren
     admin: Browser, browser_factory: BrowserFactory, services: Services
 ) -> None:
     ids = await _tree(admin)
-    uma = await _scoped(browser_factory, services, ["CA-01"])
+    uma = await browser_factory("admin", "uma", "Uma", codes=["CA-01"])
     draft = await begin_edit(uma, ids["CA-01"])
 
     changed = await change(uma, draft["id"], unified=False)
